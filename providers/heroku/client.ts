@@ -1,0 +1,383 @@
+// The one HTTP client every Heroku dynamic provider goes through: base URL, v3 Accept header,
+// bearer token, Range pagination, retries only where a retry is safe, a deadline per attempt and
+// typed errors that never carry the token.
+//
+// This module is serialized into stack state together with the providers that use it, and run by
+// Pulumi's dynamic provider host: it must not ES-import Node built-ins and must not keep
+// module-level state beyond the constants below (see DESIGN.md "Toolchain facts").
+
+const CLIENT_VERSION = "1.0.0";
+const DEFAULT_BASE_URL = "https://api.heroku.com";
+const REDACTED = "[REDACTED]";
+
+export type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+export interface RetryEvent {
+  method: HttpMethod;
+  path: string;
+  /** 1 for the first retry. */
+  attempt: number;
+  delayMs: number;
+  /** HTTP status that caused the retry, or undefined for a network error / timeout. */
+  status: number | undefined;
+  reason: string;
+}
+
+export interface HerokuClientOptions {
+  /** API key or OAuth token. Never logged, never part of an error. */
+  token: string;
+  /** Default `https://api.heroku.com`; tests point it at the emulator. */
+  baseUrl?: string;
+  /** Default: the global `fetch`. */
+  fetch?: typeof fetch;
+  /** Default `gyana-infra/<version>`. */
+  userAgent?: string;
+  /** Retries after the first attempt. Default 5. */
+  maxRetries?: number;
+  /** First backoff delay; doubles each retry. Default 500 ms. */
+  baseDelayMs?: number;
+  /** Cap of one computed backoff delay. Default 30 s. */
+  maxDelayMs?: number;
+  /** Longest `Retry-After` the client waits for; a longer one fails the call. Default 5 min. */
+  maxRetryAfterMs?: number;
+  /** Deadline of one attempt (connect, headers and body). Default 30 s. */
+  timeoutMs?: number;
+  /** Default: a `setTimeout` promise. Tests inject one that records delays. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Called before each retry. Default: one line on stderr. */
+  onRetry?: (event: RetryEvent) => void;
+  /** Jitter source in [0, 1). Default `Math.random`. */
+  random?: () => number;
+}
+
+export interface ListOptions {
+  /** Page size sent as `Range: id ..; max=<n>` (Heroku default 200, maximum 1000). */
+  pageSize?: number;
+  /** Sort field of the first Range header. Default `id`. */
+  rangeField?: string;
+}
+
+/** The request a failed call made, with the credentials redacted (as octokit does). */
+export interface RedactedRequest {
+  method: HttpMethod;
+  url: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * A failed Heroku API call. `status` is 0 when no HTTP answer arrived (network error, timeout).
+ * `id` is Heroku's error id (`not_found`, `invalid_params`, `rate_limit`, ...).
+ */
+export class HerokuApiError extends Error {
+  readonly status: number;
+  readonly id: string;
+  readonly requestId: string | undefined;
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly request: RedactedRequest;
+
+  constructor(fields: {
+    status: number;
+    id: string;
+    message: string;
+    requestId: string | undefined;
+    method: HttpMethod;
+    path: string;
+    request: RedactedRequest;
+  }) {
+    const where = `${fields.method} ${fields.path}`;
+    const rid = fields.requestId ? ` (request id ${fields.requestId})` : "";
+    const status = fields.status ? `${fields.status} ${fields.id}` : fields.id;
+    super(`Heroku API ${where} failed: ${status}: ${fields.message}${rid}`);
+    this.name = "HerokuApiError";
+    this.status = fields.status;
+    this.id = fields.id;
+    this.requestId = fields.requestId;
+    this.method = fields.method;
+    this.path = fields.path;
+    this.request = fields.request;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      status: this.status,
+      id: this.id,
+      requestId: this.requestId,
+      method: this.method,
+      path: this.path,
+      request: this.request,
+    };
+  }
+}
+
+/** True for a 404 from the API: the thing is gone (or never existed). */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof Error && (err as { status?: unknown }).status === 404;
+}
+
+/** True for a Heroku API error with this HTTP status (and, when given, this error id). */
+export function isApiError(err: unknown, status: number, id?: string): err is HerokuApiError {
+  if (!(err instanceof Error)) return false;
+  const e = err as { status?: unknown; id?: unknown };
+  return e.status === status && (id === undefined || e.id === id);
+}
+
+function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function isRetryableStatus(method: HttpMethod, status: number): boolean {
+  // A POST that reached the server may have created something: repeat it only when Heroku
+  // says it refused the call outright (rate limit).
+  if (method === "POST") return status === 429;
+  return status === 408 || status === 429 || status >= 500;
+}
+
+export class HerokuClient {
+  private readonly token: string;
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly userAgent: string;
+  private readonly maxRetries: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly maxRetryAfterMs: number;
+  private readonly timeoutMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly onRetry: (event: RetryEvent) => void;
+  private readonly random: () => number;
+
+  constructor(options: HerokuClientOptions) {
+    if (!options.token) throw new Error("HerokuClient needs a token");
+    this.token = options.token;
+    this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.userAgent = options.userAgent ?? `gyana-infra/${CLIENT_VERSION}`;
+    this.maxRetries = options.maxRetries ?? 5;
+    this.baseDelayMs = options.baseDelayMs ?? 500;
+    this.maxDelayMs = options.maxDelayMs ?? 30_000;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 300_000;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.onRetry =
+      options.onRetry ??
+      ((e) =>
+        console.error(
+          `heroku: ${e.method} ${e.path}: ${e.reason}; retry ${e.attempt} in ${Math.round(e.delayMs)} ms`,
+        ));
+    this.random = options.random ?? Math.random;
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>("GET", path).then((r) => r.body);
+  }
+
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>("POST", path, body).then((r) => r.body);
+  }
+
+  patch<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>("PATCH", path, body).then((r) => r.body);
+  }
+
+  put<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>("PUT", path, body).then((r) => r.body);
+  }
+
+  delete<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>("DELETE", path, body).then((r) => r.body);
+  }
+
+  /** GETs every page of a list, following `206 Partial Content` + `Next-Range`. */
+  async list<T>(path: string, options: ListOptions = {}): Promise<T[]> {
+    const items: T[] = [];
+    let range: string | undefined =
+      options.pageSize !== undefined
+        ? `${options.rangeField ?? "id"} ..; max=${options.pageSize};`
+        : undefined;
+    for (let page = 0; page < 10_000; page++) {
+      const response = await this.request<T[]>("GET", path, undefined, range);
+      if (!Array.isArray(response.body)) {
+        throw new Error(`Heroku API GET ${path} returned a non-list body`);
+      }
+      items.push(...response.body);
+      const next = response.headers.get("next-range");
+      if (response.status !== 206 || !next) return items;
+      range = next;
+    }
+    throw new Error(`Heroku API GET ${path}: too many pages`);
+  }
+
+  private redactedHeaders(headers: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(headers)) {
+      out[k.toLowerCase()] = k.toLowerCase() === "authorization" ? `Bearer ${REDACTED}` : v;
+    }
+    return out;
+  }
+
+  /** Removes the token from text that came back from elsewhere (server or network errors). */
+  private scrub(text: string): string {
+    return text.split(this.token).join(REDACTED);
+  }
+
+  private async request<T>(
+    method: HttpMethod,
+    path: string,
+    body?: unknown,
+    range?: string,
+  ): Promise<{ status: number; headers: Headers; body: T }> {
+    const url = `${this.baseUrl}${path.startsWith("/") ? path : `/${path}`}`;
+    const headers: Record<string, string> = {
+      Accept: "application/vnd.heroku+json; version=3",
+      Authorization: `Bearer ${this.token}`,
+      "User-Agent": this.userAgent,
+    };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (range !== undefined) headers["Range"] = range;
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const pathOnly = path.split("?")[0] ?? path;
+    const request: RedactedRequest = { method, url, headers: this.redactedHeaders(headers) };
+
+    for (let attempt = 0; ; attempt++) {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+      let response: Response;
+      let text: string;
+      try {
+        response = await this.fetchImpl(url, {
+          method,
+          headers,
+          body: payload,
+          signal: controller.signal,
+        });
+        text = await response.text();
+      } catch (err) {
+        clearTimeout(timer);
+        const timedOut = controller.signal.aborted;
+        const reason = timedOut
+          ? `no answer within ${this.timeoutMs} ms`
+          : this.scrub(err instanceof Error ? err.message : String(err));
+        // A request that never got an answer may still have reached the server: only repeat
+        // methods whose repetition is harmless.
+        if (method !== "POST" && attempt < this.maxRetries) {
+          const delayMs = this.backoff(attempt);
+          this.onRetry({
+            method,
+            path: pathOnly,
+            attempt: attempt + 1,
+            delayMs,
+            status: undefined,
+            reason,
+          });
+          await this.sleep(delayMs);
+          continue;
+        }
+        throw new HerokuApiError({
+          status: 0,
+          id: timedOut ? "timeout" : "network_error",
+          message: reason,
+          requestId: undefined,
+          method,
+          path: pathOnly,
+          request,
+        });
+      }
+      clearTimeout(timer);
+
+      const requestId = response.headers.get("request-id") ?? undefined;
+      if (response.ok) {
+        let parsed: unknown = undefined;
+        if (text !== "") {
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            throw new HerokuApiError({
+              status: response.status,
+              id: "invalid_json",
+              message: "the response body is not JSON",
+              requestId,
+              method,
+              path: pathOnly,
+              request,
+            });
+          }
+        }
+        return { status: response.status, headers: response.headers, body: parsed as T };
+      }
+
+      let errorId = `http_${response.status}`;
+      let message = response.statusText || "request failed";
+      try {
+        const parsed = JSON.parse(text) as { id?: unknown; message?: unknown };
+        if (typeof parsed.id === "string") errorId = parsed.id;
+        if (typeof parsed.message === "string") message = parsed.message;
+      } catch {
+        if (text.trim() !== "") message = text.trim().slice(0, 300);
+      }
+      message = this.scrub(message);
+
+      if (isRetryableStatus(method, response.status) && attempt < this.maxRetries) {
+        const retryAfter = parseRetryAfter(response.headers.get("retry-after"), Date.now());
+        if (retryAfter === undefined || retryAfter <= this.maxRetryAfterMs) {
+          const delayMs = retryAfter ?? this.backoff(attempt);
+          this.onRetry({
+            method,
+            path: pathOnly,
+            attempt: attempt + 1,
+            delayMs,
+            status: response.status,
+            reason: `${response.status} ${errorId}`,
+          });
+          await this.sleep(delayMs);
+          continue;
+        }
+      }
+      throw new HerokuApiError({
+        status: response.status,
+        id: errorId,
+        message,
+        requestId,
+        method,
+        path: pathOnly,
+        request,
+      });
+    }
+  }
+
+  /** `base * 2^attempt`, capped, with jitter in [50%, 100%] so parallel applies spread out. */
+  private backoff(attempt: number): number {
+    const exp = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt);
+    return exp / 2 + (exp / 2) * this.random();
+  }
+}
+
+/**
+ * A client for the provider host's environment, read when called (never at import time, so no
+ * value is captured into the serialized provider): `HEROKU_API_KEY` (required) and
+ * `HEROKU_API_URL` (optional, the emulator in tests). `HEROKU_API_TIMEOUT_MS` overrides the
+ * per-attempt deadline.
+ */
+export function herokuClientFromEnv(overrides: Partial<HerokuClientOptions> = {}): HerokuClient {
+  const token = process.env["HEROKU_API_KEY"];
+  if (!token) {
+    throw new Error(
+      "HEROKU_API_KEY is not set: export a Heroku API key (`heroku authorizations:create` or " +
+        "`heroku auth:token`) before running pulumi",
+    );
+  }
+  const baseUrl = process.env["HEROKU_API_URL"] || undefined;
+  const timeout = Number(process.env["HEROKU_API_TIMEOUT_MS"]);
+  return new HerokuClient({
+    token,
+    baseUrl,
+    ...(Number.isFinite(timeout) && timeout > 0 ? { timeoutMs: timeout } : {}),
+    ...overrides,
+  });
+}

@@ -1,0 +1,210 @@
+// Helpers shared by the Heroku dynamic providers: an exact, local diff over declared fields, 404
+// handling, check-failure builders, polling with backoff and a deadline, and progress lines.
+// Like client.ts this is serialized with each provider: globals only, no Node built-in imports,
+// no module-level state.
+import type * as pulumi from "@pulumi/pulumi";
+import { isNotFound } from "./client";
+
+export {
+  HerokuApiError,
+  HerokuClient,
+  herokuClientFromEnv,
+  isApiError,
+  isNotFound,
+} from "./client";
+
+/** Deep equality of JSON-like values where a missing key equals `undefined` (and `null`). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === undefined || a === null) return b === undefined || b === null;
+  if (b === undefined || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((v, i) => sameValue(v, b[i]));
+  }
+  if (typeof a === "object" && typeof b === "object") {
+    const ra = a as Record<string, unknown>;
+    const rb = b as Record<string, unknown>;
+    const keys = new Set([...Object.keys(ra), ...Object.keys(rb)]);
+    for (const k of keys) if (!sameValue(ra[k], rb[k])) return false;
+    return true;
+  }
+  return false;
+}
+
+export interface DiffSpec<T> {
+  /** Every input that the resource manages; others (outputs, `__provider`) are ignored. */
+  fields: readonly (keyof T & string)[];
+  /** Inputs whose change needs a new resource. */
+  replaceKeys?: readonly (keyof T & string)[];
+  /** Delete the old resource before creating the new one (unique names, single-slot things). */
+  deleteBeforeReplace?: boolean;
+  /** Per-field equality when plain deep equality is wrong (e.g. case-insensitive names). */
+  equal?: Partial<Record<keyof T & string, (a: unknown, b: unknown) => boolean>>;
+}
+
+/** The properties among `fields` whose values differ. */
+export function changedFields<T>(olds: Partial<T>, news: Partial<T>, spec: DiffSpec<T>): string[] {
+  const o = olds as Record<string, unknown>;
+  const n = news as Record<string, unknown>;
+  return spec.fields.filter((f) => {
+    const eq = spec.equal?.[f] ?? sameValue;
+    return !eq(o[f], n[f]);
+  });
+}
+
+/**
+ * The exact `diff` answer over declared fields, computed locally (no API call): `changes` is
+ * false when nothing differs, `replaces` lists the changed replace-keys.
+ */
+export function diffDeclared<T>(
+  olds: Partial<T>,
+  news: Partial<T>,
+  spec: DiffSpec<T>,
+): pulumi.dynamic.DiffResult {
+  const changed = changedFields(olds, news, spec);
+  const replaces = changed.filter((f) => (spec.replaceKeys ?? []).includes(f as keyof T & string));
+  return {
+    changes: changed.length > 0,
+    replaces,
+    deleteBeforeReplace: replaces.length > 0 && (spec.deleteBeforeReplace ?? false),
+  };
+}
+
+/** Runs `call`; a 404 gives `undefined` instead of an error. */
+export async function unlessNotFound<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** For `delete`: a 404 means someone already removed it, which is what we wanted. */
+export async function deleteIgnoringNotFound(call: () => Promise<unknown>): Promise<void> {
+  await unlessNotFound(call);
+}
+
+/** The `read` answer for a resource that no longer exists: Pulumi drops it from state. */
+export function gone<O>(): pulumi.dynamic.ReadResult<O> {
+  return { id: "" };
+}
+
+/** Collects check failures that name the property, in the order they were found. */
+export class Failures {
+  readonly list: pulumi.dynamic.CheckFailure[] = [];
+
+  add(property: string, reason: string): void {
+    this.list.push({ property, reason });
+  }
+
+  /** Requires a non-empty string, optionally matching `pattern` (described by `rule`). */
+  string(inputs: object, property: string, opts: { pattern?: RegExp; rule?: string } = {}): void {
+    const value = (inputs as Record<string, unknown>)[property];
+    if (typeof value !== "string" || value === "") {
+      this.add(property, `\`${property}\` is required and must be a non-empty string`);
+      return;
+    }
+    if (opts.pattern && !opts.pattern.test(value)) {
+      this.add(
+        property,
+        `\`${property}\` ${JSON.stringify(value)} ${opts.rule ?? `must match ${opts.pattern}`}`,
+      );
+    }
+  }
+
+  /** Like `string` but the property may be absent. */
+  optionalString(
+    inputs: object,
+    property: string,
+    opts: { pattern?: RegExp; rule?: string } = {},
+  ): void {
+    const value = (inputs as Record<string, unknown>)[property];
+    if (value === undefined || value === null) return;
+    this.string(inputs, property, opts);
+  }
+
+  /** A map of strings whose keys match `keyPattern`. */
+  stringMap(inputs: object, property: string, keyPattern?: RegExp, keyRule?: string): void {
+    const value = (inputs as Record<string, unknown>)[property];
+    if (value === undefined || value === null) return;
+    if (typeof value !== "object" || Array.isArray(value)) {
+      this.add(property, `\`${property}\` must be a map of strings`);
+      return;
+    }
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (keyPattern && !keyPattern.test(k)) {
+        this.add(
+          property,
+          `\`${property}\` key ${JSON.stringify(k)} ${keyRule ?? `must match ${keyPattern}`}`,
+        );
+      }
+      if (typeof v !== "string") {
+        this.add(property, `\`${property}.${k}\` must be a string`);
+      }
+    }
+  }
+
+  result<I>(inputs: I): pulumi.dynamic.CheckResult<I> {
+    return this.list.length > 0 ? { inputs, failures: this.list } : { inputs };
+  }
+}
+
+/** A progress or warning line for the operator. The dynamic provider host forwards stderr. */
+export function report(message: string): void {
+  console.error(`heroku: ${message}`);
+}
+
+/** Positive integer from the environment, read when called; tests shorten polling this way. */
+export function envMs(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value >= 0 && process.env[name] !== "" ? value : fallback;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export interface PollOptions<T> {
+  /** One observation; return `done: true` with the value to stop. */
+  probe: () => Promise<{ done: boolean; value: T; status: string }>;
+  /** What is being waited for, for progress lines and the timeout error. */
+  what: string;
+  deadlineMs: number;
+  intervalMs: number;
+  maxIntervalMs: number;
+}
+
+/**
+ * Polls with exponential backoff (×1.5, capped) until `probe` says done or the deadline passes,
+ * printing a progress line whenever the observed status changes and at least every 30 s.
+ */
+export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
+  const started = Date.now();
+  let interval = options.intervalMs;
+  let lastStatus = "";
+  let lastReport = started;
+  for (;;) {
+    const result = await options.probe();
+    if (result.done) return result.value;
+    const elapsed = Date.now() - started;
+    if (result.status !== lastStatus || Date.now() - lastReport >= 30_000) {
+      report(`waiting for ${options.what}: ${result.status} (${Math.round(elapsed / 1000)} s)`);
+      lastStatus = result.status;
+      lastReport = Date.now();
+    }
+    if (elapsed + interval > options.deadlineMs) {
+      throw new Error(
+        `timed out after ${Math.round(elapsed / 1000)} s waiting for ${options.what} (last status: ${result.status})`,
+      );
+    }
+    await sleep(interval);
+    interval = Math.min(options.maxIntervalMs, Math.ceil(interval * 1.5));
+  }
+}
+
+/** Path segment for a name or id. */
+export function seg(value: string): string {
+  return encodeURIComponent(value);
+}
