@@ -1,0 +1,183 @@
+// The emulated engine on its own, with a file-backed dynamic resource: the step rules it must
+// share with `pulumi up` (create, same, update, replace, delete order, protect, retainOnDelete,
+// refresh, secret outputs) before it is trusted with the real program.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { emulatedDestroy, emulatedUp, type EngineState } from "../../tools/emulatedUp";
+import { FileThing, readCloud } from "./fixtures/fileThing";
+
+interface Decl {
+  name: string;
+  key: string;
+  value: string;
+  secret?: string;
+  dependsOnFirst?: boolean;
+  protect?: boolean;
+  retainOnDelete?: boolean;
+}
+
+function tmpStore(): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "engine-")), "cloud.json");
+}
+
+async function up(store: string, decls: Decl[], state?: EngineState, refresh = false) {
+  return emulatedUp({
+    stack: "test",
+    config: {},
+    secretKeys: [],
+    state,
+    refresh,
+    program: () => {
+      const outputs: Record<string, unknown> = {};
+      let first: FileThing | undefined;
+      for (const d of decls) {
+        const thing: FileThing = new FileThing(
+          d.name,
+          {
+            store,
+            key: d.key,
+            value: d.dependsOnFirst && first ? first.thingId : d.value,
+            ...(d.secret ? { secretValue: pulumi.secret(d.secret) } : {}),
+          },
+          { protect: d.protect ?? false, retainOnDelete: d.retainOnDelete ?? false },
+        );
+        first ??= thing;
+        outputs[d.name] = thing.value;
+        outputs[`${d.name}Secret`] = thing.secretValue;
+      }
+      return outputs;
+    },
+  });
+}
+
+const ops = (steps: { op: string; name: string }[]) => steps.map((s) => `${s.op} ${s.name}`);
+
+describe("emulated engine", () => {
+  it("creates on a fresh stack and changes nothing on a second run", async () => {
+    const store = tmpStore();
+    const first = await up(store, [
+      { name: "a", key: "ka", value: "1" },
+      { name: "b", key: "kb", value: "2" },
+    ]);
+    expect(ops(first.steps).sort()).toEqual(["create a", "create b"]);
+    const second = await up(
+      store,
+      [
+        { name: "a", key: "ka", value: "1" },
+        { name: "b", key: "kb", value: "2" },
+      ],
+      first.state,
+    );
+    expect(ops(second.steps).sort()).toEqual(["same a", "same b"]);
+    expect(readCloud(store).calls).toEqual(["create t1", "create t2"]);
+  });
+
+  it("updates in place, replaces create-then-delete, or delete-then-create when asked", async () => {
+    const store = tmpStore();
+    const s0 = (await up(store, [{ name: "a", key: "k1", value: "1" }])).state;
+    const s1 = await up(store, [{ name: "a", key: "k1", value: "2" }], s0);
+    expect(ops(s1.steps)).toEqual(["update a"]);
+    const s2 = await up(store, [{ name: "a", key: "k2", value: "2" }], s1.state);
+    expect(ops(s2.steps)).toEqual(["replace a", "delete a"]);
+    expect(s2.state.resources[Object.keys(s2.state.resources)[0]!]?.id).toBe("t2");
+    await up(store, [{ name: "a", key: "k3", value: "dbr" }], s2.state);
+    expect(readCloud(store).calls).toEqual([
+      "create t1",
+      "update t1",
+      "create t2",
+      "delete t1",
+      "delete t2",
+      "create t3",
+    ]);
+  });
+
+  it("deletes removed resources dependents first", async () => {
+    const store = tmpStore();
+    const s0 = await up(store, [
+      { name: "base", key: "k", value: "1" },
+      { name: "dependent", key: "d", value: "", dependsOnFirst: true },
+    ]);
+    expect(s0.outputs["dependent"]).toBe("t1");
+    const s1 = await up(store, [], s0.state);
+    expect(ops(s1.steps)).toEqual(["delete dependent", "delete base"]);
+    expect(Object.keys(s1.state.resources).filter((u) => u.includes("FileThing"))).toEqual([]);
+  });
+
+  it("refuses to delete a protected resource and deletes nothing else", async () => {
+    const store = tmpStore();
+    const s0 = await up(store, [
+      { name: "keep", key: "k", value: "1", protect: true },
+      { name: "other", key: "o", value: "1" },
+    ]);
+    await expect(up(store, [], s0.state)).rejects.toThrow(
+      /refusing to delete protected resources \(nothing was deleted\): .*keep/,
+    );
+    expect(readCloud(store).calls).toEqual(["create t1", "create t2"]);
+  });
+
+  it("refuses to replace a protected resource", async () => {
+    const store = tmpStore();
+    const s0 = await up(store, [{ name: "keep", key: "k", value: "1", protect: true }]);
+    await expect(
+      up(store, [{ name: "keep", key: "k2", value: "1", protect: true }], s0.state),
+    ).rejects.toThrow(/is protected and cannot be replaced \(changes to key\)/);
+  });
+
+  it("drops a retainOnDelete resource from state without deleting it", async () => {
+    const store = tmpStore();
+    const s0 = await up(store, [{ name: "kept", key: "k", value: "1", retainOnDelete: true }]);
+    const s1 = await up(store, [], s0.state);
+    expect(ops(s1.steps)).toEqual(["retain kept"]);
+    expect(readCloud(store).things["t1"]).toBeDefined();
+    expect(Object.values(s1.state.resources).filter((r) => r.custom)).toEqual([]);
+  });
+
+  it("refresh reads first: drift is updated back, a vanished resource is recreated", async () => {
+    const store = tmpStore();
+    const s0 = await up(store, [
+      { name: "drifted", key: "k", value: "1" },
+      { name: "vanished", key: "v", value: "1" },
+    ]);
+    const cloud = readCloud(store);
+    cloud.things["t1"]!.value = "changed by hand";
+    delete cloud.things["t2"];
+    fs.writeFileSync(store, JSON.stringify(cloud));
+    const s1 = await up(
+      store,
+      [
+        { name: "drifted", key: "k", value: "1" },
+        { name: "vanished", key: "v", value: "1" },
+      ],
+      s0.state,
+      true,
+    );
+    expect(s1.refreshed.map((r) => [r.kind, r.keys])).toEqual(
+      expect.arrayContaining([
+        ["changed", ["value"]],
+        ["gone", []],
+      ]),
+    );
+    expect(ops(s1.steps).sort()).toEqual(["create vanished", "update drifted"]);
+    expect(readCloud(store).things["t1"]?.value).toBe("1");
+  });
+
+  it("keeps outputs of secret inputs secret", async () => {
+    const store = tmpStore();
+    const run = await up(store, [{ name: "s", key: "k", value: "plain", secret: "hush" }]);
+    expect(run.outputs["sSecret"]).toBe("hush");
+    expect(run.maskedOutputs["sSecret"]).toBe("[secret]");
+    expect(run.maskedOutputs["s"]).toBe("plain");
+  });
+
+  it("destroy deletes everything and refuses protected resources", async () => {
+    const store = tmpStore();
+    const s0 = await up(store, [{ name: "a", key: "k", value: "1" }]);
+    const destroyed = await emulatedDestroy({ state: s0.state });
+    expect(ops(destroyed.steps)).toEqual(["delete a"]);
+    const s1 = await up(store, [{ name: "p", key: "k", value: "1", protect: true }]);
+    await expect(emulatedDestroy({ state: s1.state })).rejects.toThrow(/refusing to delete/);
+  });
+});
