@@ -1,7 +1,8 @@
 // Helpers shared by the Heroku dynamic providers: an exact, local diff over declared fields, 404
 // handling, check-failure builders, polling with backoff and a deadline, and progress lines.
 // Like client.ts this is serialized with each provider: globals only, no Node built-in imports,
-// no module-level state.
+// no module-level state, and no class-field initializers (`x = []`): Pulumi's closure serializer
+// drops them, so assign fields in the constructor.
 import type * as pulumi from "@pulumi/pulumi";
 import { isNotFound } from "./client";
 
@@ -91,9 +92,17 @@ export function gone<O>(): pulumi.dynamic.ReadResult<O> {
   return { id: "" };
 }
 
-/** Collects check failures that name the property, in the order they were found. */
+/**
+ * Collects check failures that name the property, in the order they were found.
+ * (Fields are assigned in the constructor: Pulumi's closure serializer drops class-field
+ * initializers, so `list = []` would be undefined in the provider host.)
+ */
 export class Failures {
-  readonly list: pulumi.dynamic.CheckFailure[] = [];
+  readonly list: pulumi.dynamic.CheckFailure[];
+
+  constructor() {
+    this.list = [];
+  }
 
   add(property: string, reason: string): void {
     this.list.push({ property, reason });

@@ -1,0 +1,214 @@
+// Heroku app (Terraform: heroku_app). The resource id is the app's uuid, so a rename is an
+// in-place PATCH; region and team are fixed at creation and a change replaces the app.
+import * as pulumi from "@pulumi/pulumi";
+import type { App as HerokuAppBody } from "@heroku-cli/schema";
+import { herokuClientFromEnv, isApiError } from "./client";
+import {
+  Failures,
+  diffDeclared,
+  gone,
+  report,
+  seg,
+  unlessNotFound,
+  deleteIgnoringNotFound,
+} from "./providerKit";
+
+export interface AppInputs {
+  /** Globally unique app name: 3-30 characters, `^[a-z][a-z0-9-]{1,28}[a-z0-9]$`. */
+  name: string;
+  /** Region name or id, e.g. `eu`. */
+  region: string;
+  /** Stack for new builds, e.g. `heroku-24`. Unset: Heroku's default, not managed. */
+  stack?: string;
+  /** Team that owns the app (created with `POST /teams/apps`). Unset: a personal app. */
+  team?: string;
+  /** Maintenance mode. Default false. */
+  maintenance?: boolean;
+  /**
+   * When the name is already taken by an app this token can access, take that app over instead of
+   * failing. Pulumi cannot import dynamic-provider resources (pulumi/pulumi#16175), so this is the
+   * explicit way to bring a hand-made app under management. Only read by `create`.
+   */
+  adopt?: boolean;
+}
+
+export interface AppOutputs extends AppInputs {
+  appId: string;
+  webUrl: string | null;
+  gitUrl: string;
+  /** Stack the running slug was built on (may lag `stack` until the next build). */
+  currentStack: string;
+}
+
+const NAME_PATTERN = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
+const FIELDS = ["name", "region", "stack", "team", "maintenance"] as const;
+
+function outputsFrom(app: HerokuAppBody, inputs: Partial<AppInputs>): AppOutputs {
+  const team = app.team?.name ?? app.organization?.name ?? undefined;
+  const out: AppOutputs = {
+    name: app.name ?? "",
+    region: app.region?.name ?? inputs.region ?? "",
+    maintenance: app.maintenance ?? false,
+    appId: app.id ?? "",
+    webUrl: app.web_url ?? null,
+    gitUrl: app.git_url ?? "",
+    currentStack: app.stack?.name ?? "",
+  };
+  // A region may be declared by id; keep the declared spelling when it names the same region.
+  if (inputs.region && inputs.region === app.region?.id) out.region = inputs.region;
+  const stack = app.build_stack?.name ?? app.stack?.name;
+  if (inputs.stack !== undefined && stack !== undefined) out.stack = stack;
+  if (team !== undefined) out.team = team;
+  if (inputs.adopt !== undefined) out.adopt = inputs.adopt;
+  return out;
+}
+
+function takenMessage(name: string): string {
+  return (
+    `Heroku app name \`${name}\` is already taken. If the app is yours, adopt it: set ` +
+    "`adopt: true` on this App and run `pulumi up` again (dynamic-provider resources cannot be " +
+    "brought in with `pulumi import` or the `import` resource option, pulumi/pulumi#16175). " +
+    "Otherwise choose another `name`."
+  );
+}
+
+export const appProvider: pulumi.dynamic.ResourceProvider<AppInputs, AppOutputs> = {
+  async check(_olds, news) {
+    const failures = new Failures();
+    failures.string(news, "name", {
+      pattern: NAME_PATTERN,
+      rule: "must be 3-30 characters of a-z, 0-9 and -, start with a letter and not end with -",
+    });
+    failures.string(news, "region");
+    failures.optionalString(news, "stack");
+    failures.optionalString(news, "team");
+    for (const flag of ["maintenance", "adopt"] as const) {
+      if (news[flag] !== undefined && typeof news[flag] !== "boolean") {
+        failures.add(flag, `\`${flag}\` must be a boolean`);
+      }
+    }
+    return failures.result({ ...news, maintenance: news.maintenance ?? false });
+  },
+
+  async diff(_id, olds, news) {
+    return diffDeclared<AppInputs>(olds, news, {
+      fields: FIELDS,
+      replaceKeys: ["region", "team"],
+      // The name is global: the new app cannot exist next to the old one.
+      deleteBeforeReplace: true,
+    });
+  },
+
+  async create(inputs) {
+    const client = herokuClientFromEnv();
+    const body: Record<string, unknown> = { name: inputs.name, region: inputs.region };
+    if (inputs.stack !== undefined) body["stack"] = inputs.stack;
+    let app: HerokuAppBody;
+    try {
+      app =
+        inputs.team !== undefined
+          ? await client.post<HerokuAppBody>("/teams/apps", { ...body, team: inputs.team })
+          : await client.post<HerokuAppBody>("/apps", body);
+    } catch (err) {
+      if (!(isApiError(err, 422) && /already taken/i.test(err.message))) throw err;
+      if (!inputs.adopt) throw new Error(takenMessage(inputs.name));
+      const existing = await unlessNotFound(() =>
+        client.get<HerokuAppBody>(`/apps/${seg(inputs.name)}`),
+      );
+      if (!existing) {
+        throw new Error(
+          `Heroku app name \`${inputs.name}\` is taken by an app this API key cannot see; ` +
+            "`adopt` only takes over apps you can access. Choose another `name`.",
+        );
+      }
+      const region = existing.region?.name;
+      if (region !== inputs.region && existing.region?.id !== inputs.region) {
+        throw new Error(
+          `cannot adopt Heroku app \`${inputs.name}\`: it is in region \`${region}\`, ` +
+            `the App declares \`${inputs.region}\`. Region cannot change in place.`,
+        );
+      }
+      report(`adopting existing app ${inputs.name} (${existing.id})`);
+      app = existing;
+    }
+    const patch: Record<string, unknown> = {};
+    if ((app.maintenance ?? false) !== (inputs.maintenance ?? false))
+      patch["maintenance"] = inputs.maintenance ?? false;
+    if (inputs.stack !== undefined && (app.build_stack?.name ?? app.stack?.name) !== inputs.stack) {
+      patch["build_stack"] = inputs.stack;
+    }
+    if (Object.keys(patch).length > 0) {
+      app = await client.patch<HerokuAppBody>(`/apps/${seg(app.id ?? inputs.name)}`, patch);
+    }
+    return { id: app.id ?? inputs.name, outs: outputsFrom(app, inputs) };
+  },
+
+  async read(id, props) {
+    const client = herokuClientFromEnv();
+    const app = await unlessNotFound(() => client.get<HerokuAppBody>(`/apps/${seg(id)}`));
+    if (!app) return gone();
+    // With only an id (no earlier inputs) report every live field, so the inputs match the app.
+    const known: Partial<AppInputs> = props?.name !== undefined ? props : { stack: "" };
+    const outs = outputsFrom(app, known);
+    const { appId: _a, webUrl: _w, gitUrl: _g, currentStack: _c, ...inputs } = outs;
+    return { id: app.id ?? id, props: outs, inputs };
+  },
+
+  async update(id, olds, news) {
+    const client = herokuClientFromEnv();
+    const patch: Record<string, unknown> = {};
+    if (olds.name !== news.name) patch["name"] = news.name;
+    if ((olds.maintenance ?? false) !== (news.maintenance ?? false))
+      patch["maintenance"] = news.maintenance ?? false;
+    if (news.stack !== undefined && olds.stack !== news.stack) patch["build_stack"] = news.stack;
+    const app =
+      Object.keys(patch).length > 0
+        ? await client.patch<HerokuAppBody>(`/apps/${seg(id)}`, patch)
+        : await client.get<HerokuAppBody>(`/apps/${seg(id)}`);
+    return { outs: outputsFrom(app, news) };
+  },
+
+  async delete(id) {
+    const client = herokuClientFromEnv();
+    await deleteIgnoringNotFound(() => client.delete(`/apps/${seg(id)}`));
+  },
+};
+
+export interface AppArgs {
+  /** Globally unique app name. */
+  readonly name: pulumi.Input<string>;
+  /** Region name, e.g. `eu`. Changing it replaces the app. */
+  readonly region: pulumi.Input<string>;
+  /** Stack for new builds, e.g. `heroku-24`. Default: Heroku's default, unmanaged. */
+  readonly stack?: pulumi.Input<string>;
+  /** Owning team. Default: personal app. Changing it replaces the app. */
+  readonly team?: pulumi.Input<string>;
+  /** Maintenance mode. Default false. */
+  readonly maintenance?: pulumi.Input<boolean>;
+  /** Take over an existing app of this name on create instead of failing. Default false. */
+  readonly adopt?: pulumi.Input<boolean>;
+}
+
+/** A Heroku app. Type token `pulumi-nodejs:dynamic/heroku:App`; id = the app's uuid. */
+export class App extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly region: pulumi.Output<string>;
+  declare readonly stack: pulumi.Output<string | undefined>;
+  declare readonly team: pulumi.Output<string | undefined>;
+  declare readonly maintenance: pulumi.Output<boolean>;
+  declare readonly appId: pulumi.Output<string>;
+  declare readonly webUrl: pulumi.Output<string | null>;
+  declare readonly gitUrl: pulumi.Output<string>;
+  declare readonly currentStack: pulumi.Output<string>;
+
+  constructor(name: string, args: AppArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      appProvider,
+      name,
+      { ...args, appId: undefined, webUrl: undefined, gitUrl: undefined, currentStack: undefined },
+      opts,
+      "heroku",
+      "App",
+    );
+  }
+}

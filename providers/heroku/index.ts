@@ -1,0 +1,2 @@
+// Every Heroku dynamic resource; one line per resource file.
+export * from "./app";
