@@ -151,7 +151,7 @@ export const appProvider: pulumi.dynamic.ResourceProvider<AppInputs, AppOutputs>
     const known: Partial<AppInputs> = props?.name !== undefined ? props : { stack: "" };
     const outs = outputsFrom(app, known);
     const { appId: _a, webUrl: _w, gitUrl: _g, currentStack: _c, ...inputs } = outs;
-    return { id: app.id ?? id, props: outs, inputs };
+    return found<AppInputs, AppOutputs>(app.id ?? id, outs, inputs);
   },
 
   async update(id, olds, news) {

@@ -217,3 +217,16 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
 export function seg(value: string): string {
   return encodeURIComponent(value);
 }
+
+/**
+ * The `read` answer for a live resource: its outputs and the inputs that reproduce it, so that a
+ * refresh (or a read with only an id) leaves inputs that match the live resource. (Pulumi types
+ * `ReadResult.inputs` as the outputs type; inputs are a subset.)
+ */
+export function found<I, O extends I>(
+  id: string,
+  props: O,
+  inputs: I,
+): pulumi.dynamic.ReadResult<O> {
+  return { id, props, inputs: inputs as O };
+}
