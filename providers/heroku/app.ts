@@ -6,6 +6,7 @@ import { herokuClientFromEnv, isApiError } from "./client";
 import {
   Failures,
   diffDeclared,
+  found,
   gone,
   report,
   seg,
