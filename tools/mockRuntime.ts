@@ -9,6 +9,7 @@ const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export const SECRET_PLACEHOLDER = "[secret]";
+export const UNKNOWN_PLACEHOLDER = "[unknown]";
 
 /** One resource registration as the program declared it. */
 export interface RegisteredResource {
@@ -48,6 +49,11 @@ export interface MockRunOptions {
   onResource?: ResourceHandler;
   /** Answers provider function calls (`getProject`, ...). Defaults to echoing the arguments. */
   onCall?: (token: string, args: Record<string, unknown>) => Record<string, unknown>;
+  /**
+   * Run as a preview: outputs a mock leaves out are unknown, as they are in `pulumi preview`
+   * before a provider has created the resource. Default false (an `up`).
+   */
+  preview?: boolean;
   /** Runs the program and returns its module exports (the stack outputs). */
   program: () => Promise<Record<string, unknown>> | Record<string, unknown>;
 }
@@ -63,7 +69,7 @@ export interface MockRunResult {
 /** Replaces every secret inside a serialized property value by `[secret]`. */
 export function maskSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(maskSecrets);
-  if (value === UNKNOWN_VALUE) return "[unknown]";
+  if (value === UNKNOWN_VALUE) return UNKNOWN_PLACEHOLDER;
   if (value && typeof value === "object") {
     const record = value as Record<string, unknown>;
     if (record[SIG_KEY] === SECRET_SIG) return SECRET_PLACEHOLDER;
@@ -120,6 +126,10 @@ function waitForRpcs(): Promise<void> {
 async function resolveOutput(value: unknown): Promise<{ value: unknown; masked: unknown }> {
   if (pulumi.Output.isInstance(value)) {
     const output = value as pulumi.Output<unknown>;
+    // Internal, but the only way to tell an unknown from a pending value: apply never runs on
+    // an unknown during a preview.
+    const known = await (output as unknown as { isKnown: Promise<boolean> }).isKnown;
+    if (!known) return { value: UNKNOWN_PLACEHOLDER, masked: UNKNOWN_PLACEHOLDER };
     const [resolved, secret] = await Promise.all([
       new Promise<unknown>((resolve) => output.apply((v) => resolve(v))),
       pulumi.isSecret(output),
@@ -164,7 +174,7 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRunRes
     },
     options.project,
     options.stack,
-    false,
+    options.preview ?? false,
   );
   pulumi.runtime.setAllConfig(options.config, options.secretKeys);
 

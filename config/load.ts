@@ -1,0 +1,236 @@
+// Turns raw stack config into a validated StackConfig, or one error listing every problem.
+import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { certificateProblems } from "./certificate";
+import {
+  PLAIN_KEYS,
+  SECRET_KEYS,
+  plainConfigSchema,
+  type PlainConfig,
+  type SecretKeySpec,
+  type SecretName,
+} from "./schema";
+
+/** Where raw config comes from: Pulumi's runtime config, or a stack file in the offline plan. */
+export interface ConfigSource {
+  get(key: string): string | undefined;
+  isSecret(key: string): boolean;
+  /** Every key set for the stack, to catch misspelt ones. */
+  keys(): string[];
+  /**
+   * True for a secret the offline plan stands in for (`[secret]`): it is not decrypted, so its
+   * content cannot be checked.
+   */
+  isStandIn?(key: string): boolean;
+}
+
+export type StackSecrets = { [K in SecretName]?: pulumi.Output<string> };
+
+export interface StackConfig extends PlainConfig {
+  stack: string;
+  secrets: StackSecrets;
+  /** Values that are still placeholders (`change-me`), to be set before a real deploy. */
+  placeholders: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly stack: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `Stack "${stack}" has ${problems.length} config problem(s):\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+const PLACEHOLDER = /change-?me/i;
+
+/**
+ * The value the offline plan gives secrets it cannot decrypt. A secret holding exactly this is
+ * not checked (there is nothing real to check) and is masked like any secret.
+ */
+export const SECRET_STAND_IN = "<stand-in for a secret in the offline plan>";
+
+function display(value: unknown, secret: boolean): string {
+  if (secret) return "[secret]";
+  const text = JSON.stringify(value);
+  if (text === undefined) return "nothing";
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+  let current = root;
+  for (const segment of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[segment];
+  }
+  return current;
+}
+
+function keyWithPath(raw: Record<string, unknown>, path: PropertyKey[]): string {
+  const [field, ...rest] = path;
+  const spec = PLAIN_KEYS[field as keyof PlainConfig];
+  const base = spec ? spec.key : `gyana:${String(field)}`;
+  const suffix = rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+  return `${base}${suffix}`;
+}
+
+function describeIssue(raw: Record<string, unknown>, issue: z.core.$ZodIssue): string {
+  const key = keyWithPath(raw, issue.path);
+  const value = valueAt(raw, issue.path);
+  if (issue.code === "unrecognized_keys") {
+    return `${key}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; remove or correct them`;
+  }
+  if (value === undefined) return `${key}: missing; it ${issue.message.replace(/^must/, "must")}`;
+  return `${key}: ${display(value, false)} is not allowed; it ${issue.message}`;
+}
+
+function readPlain(source: ConfigSource, problems: string[]): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const [field, spec] of Object.entries(PLAIN_KEYS)) {
+    const text = source.get(spec.key);
+    if (text === undefined) continue;
+    if (source.isSecret(spec.key)) {
+      problems.push(
+        `${spec.key}: is stored as a secret but holds plain settings; set it without --secret`,
+      );
+    }
+    if (!spec.structured) {
+      raw[field] = text;
+      continue;
+    }
+    try {
+      raw[field] = JSON.parse(text);
+    } catch {
+      problems.push(`${spec.key}: ${display(text, false)} is not a YAML/JSON value`);
+    }
+  }
+  return raw;
+}
+
+function closestKey(key: string, known: string[]): string | undefined {
+  const lower = key.toLowerCase();
+  return known.find((k) => k.toLowerCase() === lower);
+}
+
+function unknownKeyProblems(source: ConfigSource): string[] {
+  const known = [
+    ...Object.values(PLAIN_KEYS).map((s) => s.key),
+    ...Object.values(SECRET_KEYS).map((s) => s.key),
+  ];
+  return source
+    .keys()
+    .filter((key) => key.startsWith("gyana:") && !known.includes(key))
+    .map((key) => {
+      const hint = closestKey(key, known);
+      return hint
+        ? `${key}: not a known key; did you mean ${hint}?`
+        : `${key}: not a known key; known keys are listed in the README's "Stack config" table`;
+    });
+}
+
+function readSecrets(
+  source: ConfigSource,
+  withDomains: boolean,
+  problems: string[],
+): Partial<Record<SecretName, string>> {
+  const values: Partial<Record<SecretName, string>> = {};
+  for (const [name, spec] of Object.entries(SECRET_KEYS) as [SecretName, SecretKeySpec][]) {
+    const value = source.get(spec.key);
+    const needed = spec.required === "always" || (spec.required === "with-domains" && withDomains);
+    if (value === undefined || value === "") {
+      if (needed) {
+        problems.push(
+          `${spec.key}: missing; set it with \`pulumi config set --secret ${spec.key}\` (${spec.source})`,
+        );
+      }
+      continue;
+    }
+    if (source.isStandIn?.(spec.key)) {
+      values[name] = value;
+      continue;
+    }
+    if (!source.isSecret(spec.key)) {
+      problems.push(
+        `${spec.key}: is stored in plain text; remove it and set it with \`pulumi config set --secret ${spec.key}\``,
+      );
+    }
+    const problem = spec.check?.(value);
+    if (problem) problems.push(`${spec.key}: [secret] is not allowed; it ${problem}`);
+    values[name] = value;
+  }
+  return values;
+}
+
+function placeholdersIn(raw: Record<string, unknown>): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, path: PropertyKey[]) => {
+    if (typeof value === "string" && PLACEHOLDER.test(value)) {
+      found.push(`${keyWithPath(raw, path)} = ${value}`);
+    } else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) {
+        walk(v, [...path, Array.isArray(value) ? Number(k) : k]);
+      }
+    }
+  };
+  walk(raw, []);
+  return found;
+}
+
+/**
+ * Validates the whole stack config at once. Throws a ConfigError naming every bad key, its value
+ * (secrets masked) and what is allowed; returns secrets wrapped as Pulumi secrets.
+ */
+export function loadStackConfig(
+  source: ConfigSource,
+  stack: string,
+  now: Date = new Date(),
+): StackConfig {
+  const problems: string[] = [];
+  const raw = readPlain(source, problems);
+  problems.push(...unknownKeyProblems(source));
+
+  const parsed = plainConfigSchema.safeParse(raw);
+  if (!parsed.success) problems.push(...parsed.error.issues.map((i) => describeIssue(raw, i)));
+  const plain = parsed.success ? parsed.data : undefined;
+
+  if (plain && plain.environment === "production" && !plain.protect) {
+    problems.push(
+      `gyana:protect: false is not allowed in production; it must be true so that no typo can delete production data`,
+    );
+  }
+
+  const withDomains = (plain?.domains.hostnames.length ?? 0) > 0;
+  const secretValues = readSecrets(source, withDomains, problems);
+
+  const certificateKnown = ![SECRET_KEYS.tlsCertificate.key, SECRET_KEYS.tlsPrivateKey.key].some(
+    (key) => source.isStandIn?.(key),
+  );
+  if (
+    plain &&
+    withDomains &&
+    certificateKnown &&
+    secretValues.tlsCertificate &&
+    secretValues.tlsPrivateKey
+  ) {
+    problems.push(
+      ...certificateProblems({
+        certificateChain: secretValues.tlsCertificate,
+        privateKey: secretValues.tlsPrivateKey,
+        hostnames: plain.domains.hostnames,
+        now,
+      }),
+    );
+  }
+
+  if (problems.length > 0 || !plain) throw new ConfigError(stack, problems);
+
+  const secrets: StackSecrets = {};
+  for (const [name, value] of Object.entries(secretValues) as [SecretName, string][]) {
+    secrets[name] = pulumi.secret(value);
+  }
+  return { ...plain, stack, secrets, placeholders: placeholdersIn(raw) };
+}

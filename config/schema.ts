@@ -1,0 +1,288 @@
+// The stack config's one schema: every `gyana:*` key (plus `gcp:project`), what it may hold, and
+// the message an operator sees when it holds something else.
+import { z } from "zod";
+
+export const ENVIRONMENTS = ["development", "staging", "production"] as const;
+export const PIPELINE_STAGES = ["development", "staging", "production"] as const;
+export const HEROKU_REGIONS = ["eu"] as const;
+export const DNS_MODES = ["godaddy", "manual"] as const;
+export const HONEYBADGER_ENDPOINTS = ["us", "eu"] as const;
+export const BUCKET_LOCATIONS = [
+  "EU",
+  "US",
+  "EUROPE-WEST1",
+  "EUROPE-WEST2",
+  "US-CENTRAL1",
+] as const;
+export const MIN_DNS_TTL = 600;
+
+const GCP_PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const HEROKU_APP_NAME = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
+const HEROKU_PIPELINE_NAME = /^[a-z][a-z0-9-]{2,29}$/;
+const SERVICE_ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const BUCKET_NAME = /^[a-z0-9][a-z0-9_.-]{1,61}[a-z0-9]$/;
+const PROCESS_TYPE = /^[-\w]{1,128}$/;
+const DYNO_SIZE =
+  /^(eco|basic|standard-1x|standard-2x|performance-m|performance-l|performance-l-ram|performance-xl|performance-2xl)$/i;
+const ADDON_PLAN = (service: string) => new RegExp(`^${service}:[a-z0-9-]+$`);
+const CONFIG_VAR_NAME = /^[A-Z][A-Z0-9_]*$/;
+const HOSTNAME = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
+const KEY_ID = /^[a-z0-9][a-z0-9-]{0,30}$/;
+
+const oneOf = (values: readonly string[]) => values.join(", ");
+
+const httpsUrl = z.string().refine((value) => /^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(value), {
+  error: "must be an https:// URL, for example https://app.gyana.com",
+});
+
+const origin = z.string().refine((value) => /^https?:\/\/[a-z0-9.-]+(:\d+)?$/.test(value), {
+  error: "must be an origin: scheme and host with no path, e.g. https://beta.gyana.com",
+});
+
+const email = z.email({ error: "must be an email address, e.g. jane@gyana.co.uk" });
+
+const formationEntry = z.strictObject({
+  quantity: z
+    .number({ error: "must be a whole number from 0 to 100" })
+    .int({ error: "must be a whole number from 0 to 100" })
+    .min(0, { error: "must be a whole number from 0 to 100" })
+    .max(100, { error: "must be a whole number from 0 to 100" }),
+  size: z.string().regex(DYNO_SIZE, {
+    error:
+      "must be a Heroku dyno size: eco, basic, standard-1x, standard-2x, performance-m, performance-l",
+  }),
+});
+
+export const herokuSchema = z.strictObject({
+  app: z.string().regex(HEROKU_APP_NAME, {
+    error:
+      "must be a Heroku app name: 3-30 lower-case letters, digits and dashes, starting with a letter",
+  }),
+  region: z.enum(HEROKU_REGIONS, { error: `must be one of: ${oneOf(HEROKU_REGIONS)}` }),
+  stack: z
+    .string()
+    .regex(/^(heroku|cedar)-\d+$/, { error: "must be a Heroku stack, e.g. heroku-24" }),
+  team: z.string().min(1).optional(),
+  maintenance: z.boolean({ error: "must be true or false" }).default(false),
+  addons: z.strictObject({
+    postgres: z.string().regex(ADDON_PLAN("heroku-postgresql"), {
+      error: "must be a Heroku Postgres plan, e.g. heroku-postgresql:essential-0",
+    }),
+    redis: z.string().regex(ADDON_PLAN("heroku-redis"), {
+      error: "must be a Heroku Key-Value Store plan, e.g. heroku-redis:mini",
+    }),
+  }),
+  formation: z
+    .record(
+      z.string().regex(PROCESS_TYPE, { error: "process types are letters, digits, - and _" }),
+      formationEntry,
+    )
+    .refine((f) => ["web", "worker", "beat"].every((type) => type in f), {
+      error: "must declare at least the web, worker and beat processes",
+    }),
+  pipeline: z.strictObject({
+    name: z.string().regex(HEROKU_PIPELINE_NAME, {
+      error: "must be a Heroku pipeline name: 3-30 lower-case letters, digits and dashes",
+    }),
+    stage: z.enum(PIPELINE_STAGES, { error: `must be one of: ${oneOf(PIPELINE_STAGES)}` }),
+    /** The stack that creates the pipeline; the others join it by name. */
+    owner: z.boolean({ error: "must be true or false" }).default(false),
+  }),
+});
+
+export const googleSchema = z.strictObject({
+  serviceAccountId: z.string().regex(SERVICE_ACCOUNT_ID, {
+    error: "must be a service account id: 6-30 lower-case letters, digits and dashes",
+  }),
+  /** One key per entry; GOOGLE_CREDENTIALS uses the last. Add an entry to rotate. */
+  serviceAccountKeys: z
+    .array(z.string().regex(KEY_ID, { error: "key ids are lower-case letters, digits and dashes" }))
+    .min(1, { error: 'must list at least one key id, e.g. ["initial"]' })
+    .refine((keys) => new Set(keys).size === keys.length, { error: "key ids must be unique" }),
+  developers: z.array(email).refine((list) => new Set(list).size === list.length, {
+    error: "must not list an email twice",
+  }),
+  apis: z
+    .array(z.string().regex(/^[a-z0-9-]+\.googleapis\.com$/, { error: "must be *.googleapis.com" }))
+    .min(1),
+  bucket: z.strictObject({
+    name: z.string().regex(BUCKET_NAME, {
+      error: "must be a Cloud Storage bucket name: 3-63 lower-case letters, digits, - _ .",
+    }),
+    location: z.enum(BUCKET_LOCATIONS, { error: `must be one of: ${oneOf(BUCKET_LOCATIONS)}` }),
+    corsOrigins: z.array(origin).min(1, { error: "must list at least one origin" }),
+  }),
+});
+
+export const domainsSchema = z
+  .strictObject({
+    zone: z.string().regex(HOSTNAME, { error: "must be a DNS zone, e.g. gyana.com" }),
+    hostnames: z
+      .array(z.string().regex(HOSTNAME, { error: "must be a host name, e.g. app.gyana.com" }))
+      .refine((list) => new Set(list).size === list.length, { error: "must not repeat a host" }),
+    ttl: z
+      .number({ error: `must be a whole number of seconds, at least ${MIN_DNS_TTL}` })
+      .int({ error: `must be a whole number of seconds, at least ${MIN_DNS_TTL}` })
+      .min(MIN_DNS_TTL, {
+        error: `must be at least ${MIN_DNS_TTL} seconds (GoDaddy refuses shorter TTLs)`,
+      })
+      .default(MIN_DNS_TTL),
+    dns: z.enum(DNS_MODES, { error: `must be one of: ${oneOf(DNS_MODES)}` }).default("godaddy"),
+  })
+  .superRefine((domains, ctx) => {
+    domains.hostnames.forEach((hostname, index) => {
+      if (!hostname.endsWith(`.${domains.zone}`)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["hostnames", index],
+          message: `"${hostname}" is not inside the zone ${domains.zone}; allowed: <host>.${domains.zone}`,
+        });
+      }
+    });
+  });
+
+const configVarMap = z.record(
+  z.string().regex(CONFIG_VAR_NAME, { error: "config var names are UPPER_SNAKE_CASE" }),
+  z.string({ error: "config var values must be strings" }),
+);
+
+export const importsSchema = z
+  .strictObject({
+    herokuApp: z.string().min(1).optional(),
+    postgres: z.string().min(1).optional(),
+    redis: z.string().min(1).optional(),
+    bucket: z.string().min(1).optional(),
+    serviceAccount: z.string().min(1).optional(),
+    domains: z.record(z.string(), z.string().min(1)).optional(),
+    sniEndpoint: z.string().min(1).optional(),
+  })
+  .default({});
+
+/** Every plain (non-secret) key under `gyana:`. */
+export const plainConfigSchema = z.strictObject({
+  gcpProject: z.string().regex(GCP_PROJECT_ID, {
+    error: "must be a Google Cloud project id: 6-30 lower-case letters, digits and dashes",
+  }),
+  environment: z.enum(ENVIRONMENTS, { error: `must be one of: ${oneOf(ENVIRONMENTS)}` }),
+  externalUrl: httpsUrl,
+  protect: z.boolean({ error: "must be true or false" }),
+  heroku: herokuSchema,
+  google: googleSchema,
+  domains: domainsSchema,
+  honeybadger: z
+    .strictObject({
+      endpoint: z
+        .enum(HONEYBADGER_ENDPOINTS, { error: `must be one of: ${oneOf(HONEYBADGER_ENDPOINTS)}` })
+        .default("us"),
+    })
+    .default({ endpoint: "us" }),
+  configVars: configVarMap.default({}),
+  imports: importsSchema,
+});
+
+export type PlainConfig = z.infer<typeof plainConfigSchema>;
+
+/** Plain keys, as they are spelled in `Pulumi.<stack>.yaml`. */
+export const PLAIN_KEYS: Record<keyof PlainConfig, { key: string; structured: boolean }> = {
+  gcpProject: { key: "gcp:project", structured: false },
+  environment: { key: "gyana:environment", structured: false },
+  externalUrl: { key: "gyana:externalUrl", structured: false },
+  protect: { key: "gyana:protect", structured: true },
+  heroku: { key: "gyana:heroku", structured: true },
+  google: { key: "gyana:google", structured: true },
+  domains: { key: "gyana:domains", structured: true },
+  honeybadger: { key: "gyana:honeybadger", structured: true },
+  configVars: { key: "gyana:configVars", structured: true },
+  imports: { key: "gyana:imports", structured: true },
+};
+
+export interface SecretKeySpec {
+  key: string;
+  /** Where the value comes from, for the README and error messages. */
+  source: string;
+  required: "always" | "optional" | "with-domains";
+  /** Extra validation of the plain value; returns a problem or undefined. */
+  check?: (value: string) => string | undefined;
+}
+
+const minLength = (n: number) => (value: string) =>
+  value.length >= n ? undefined : `must be at least ${n} characters long`;
+
+/** Every secret key. Values are set with `pulumi config set --secret <key>`. */
+export const SECRET_KEYS = {
+  hellonextSsoToken: {
+    key: "gyana:hellonextSsoToken",
+    source: "Hellonext dashboard → SSO token",
+    required: "always",
+  },
+  honeybadgerApiKey: {
+    key: "gyana:honeybadgerApiKey",
+    source: "Honeybadger project settings → API key",
+    required: "always",
+  },
+  honeycombApiKey: {
+    key: "gyana:honeycombApiKey",
+    source: "Honeycomb environment settings → API keys",
+    required: "always",
+  },
+  segmentAnalyticsJsWriteKey: {
+    key: "gyana:segmentAnalyticsJsWriteKey",
+    source: "Segment → the JavaScript source's write key",
+    required: "always",
+  },
+  segmentAnalyticsWriteKey: {
+    key: "gyana:segmentAnalyticsWriteKey",
+    source: "Segment → the Python source's write key",
+    required: "always",
+  },
+  sendgridApiKey: {
+    key: "gyana:sendgridApiKey",
+    source: "SendGrid → Settings → API keys",
+    required: "always",
+  },
+  secretKey: {
+    key: "gyana:secretKey",
+    source:
+      "the live app's SECRET_KEY (keep it: encrypted fields derive from it); omit to generate",
+    required: "optional",
+    check: minLength(50),
+  },
+  hashidsSalt: {
+    key: "gyana:hashidsSalt",
+    source: "the live app's HASHIDS_SALT (keep it: every link depends on it); omit to generate",
+    required: "optional",
+    check: minLength(16),
+  },
+  secretConfigVars: {
+    key: "gyana:secretConfigVars",
+    source: "extra secret config vars as a JSON object of NAME → value",
+    required: "optional",
+    check: (value) => {
+      try {
+        const parsed: unknown = JSON.parse(value);
+        const ok =
+          parsed !== null &&
+          typeof parsed === "object" &&
+          !Array.isArray(parsed) &&
+          Object.entries(parsed).every(
+            ([name, v]) => CONFIG_VAR_NAME.test(name) && typeof v === "string",
+          );
+        return ok ? undefined : "must be a JSON object of UPPER_SNAKE_CASE names to string values";
+      } catch {
+        return "must be a JSON object of UPPER_SNAKE_CASE names to string values";
+      }
+    },
+  },
+  tlsCertificate: {
+    key: "gyana:tlsCertificate",
+    source: "the *.gyana.com certificate chain (.pem), leaf first",
+    required: "with-domains",
+  },
+  tlsPrivateKey: {
+    key: "gyana:tlsPrivateKey",
+    source: "the *.gyana.com certificate's private key (.key)",
+    required: "with-domains",
+  },
+} as const satisfies Record<string, SecretKeySpec>;
+
+export type SecretName = keyof typeof SECRET_KEYS;

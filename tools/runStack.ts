@@ -1,0 +1,63 @@
+// Runs the real program (index.ts) for one stack under mocks, with that stack's config file.
+import { loadStackConfig, type StackConfig } from "../config/load";
+import { mockCloudResource } from "./gcpMocks";
+import {
+  runUnderMocks,
+  type MockResult,
+  type MockRunResult,
+  type RegisteredResource,
+  type ResourceHandler,
+} from "./mockRuntime";
+import { PROJECT, configSourceOf, readStackFile, type ReadStackOptions } from "./stackFile";
+
+export interface RunStackOptions extends ReadStackOptions {
+  /** Decides outputs; defaults to the plan's mocks (cloud outputs derived, others unknown). */
+  onResource?: ResourceHandler;
+  /** Run as `pulumi preview` (default) or as `pulumi up`. */
+  preview?: boolean;
+  /** Loads the program fresh; defaults to requiring ../index.ts with a cleared module cache. */
+  load?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+  now?: Date;
+}
+
+export interface StackRun extends MockRunResult {
+  stack: string;
+  config: StackConfig;
+}
+
+/** Outputs as a preview knows them: cloud values derivable offline, the rest unknown. */
+export function planMocks(resource: RegisteredResource): MockResult {
+  const { __provider: _provider, ...inputs } = resource.inputs;
+  return mockCloudResource(resource) ?? { id: undefined, state: inputs };
+}
+
+function requireProgramFresh(): Record<string, unknown> {
+  const root = require.resolve("../index");
+  const projectDir = root.slice(0, root.lastIndexOf("/"));
+  for (const cached of Object.keys(require.cache)) {
+    if (cached.startsWith(projectDir) && !cached.includes("/node_modules/")) {
+      delete require.cache[cached];
+    }
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("../index") as Record<string, unknown>;
+}
+
+/**
+ * Validates the stack's config (throwing ConfigError or UnknownStackError before anything runs),
+ * then runs index.ts under mocks and returns every registration and the stack outputs.
+ */
+export async function runStack(stack: string, options: RunStackOptions = {}): Promise<StackRun> {
+  const file = readStackFile(stack, options);
+  const config = loadStackConfig(configSourceOf(file), stack, options.now);
+  const result = await runUnderMocks({
+    project: PROJECT,
+    stack,
+    config: file.config,
+    secretKeys: file.secretKeys,
+    preview: options.preview ?? true,
+    onResource: options.onResource ?? planMocks,
+    program: options.load ?? requireProgramFresh,
+  });
+  return { ...result, stack, config };
+}
