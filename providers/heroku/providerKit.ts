@@ -4,7 +4,7 @@
 // no module-level state, and no class-field initializers (`x = []`): Pulumi's closure serializer
 // drops them, so assign fields in the constructor.
 import type * as pulumi from "@pulumi/pulumi";
-import { isNotFound } from "./client";
+import { isNotFound, type HerokuClient } from "./client";
 
 export {
   HerokuApiError,
@@ -229,4 +229,33 @@ export function found<I, O extends I>(
   inputs: I,
 ): pulumi.dynamic.ReadResult<O> {
   return { id, props, inputs: inputs as O };
+}
+
+/** The app's uuid (one GET), for resources whose id is their app's. */
+export async function appIdOf(client: HerokuClient, app: string): Promise<string> {
+  const body = await client.get<{ id?: string }>(`/apps/${seg(app)}`);
+  if (!body.id) throw new Error(`Heroku API GET /apps/${app} returned no id`);
+  return body.id;
+}
+
+/**
+ * For `update` when `app` changed: a rename (or name ↔ id) is the same app and fine; another app is
+ * refused, because moving the resource silently would leave the old app half-configured.
+ */
+export async function assertSameApp(
+  client: HerokuClient,
+  type: string,
+  appId: string,
+  olds: { app: string },
+  news: { app: string },
+): Promise<void> {
+  if (news.app === olds.app || news.app === appId) return;
+  const target = await appIdOf(client, news.app);
+  if (target !== appId) {
+    throw new Error(
+      `${type} \`app\` changed from \`${olds.app}\` to \`${news.app}\`, which is a different app. ` +
+        `A ${type} cannot move between apps in place: add the resource option ` +
+        '`replaceOnChanges: ["app"]` (or give the resource a new name) to replace it on purpose.',
+    );
+  }
 }
