@@ -35,6 +35,8 @@ export interface ReadStackOptions {
   root?: string;
   /** Real values for secrets (tests, the emulated up); others stand in as `[secret]`. */
   secrets?: Record<string, string>;
+  /** Give missing required secrets a stand-in (the offline plan). Default true. */
+  standInMissingSecrets?: boolean;
   /** Plain overrides of `namespace:key` values (already JSON-encoded when structured). */
   overrides?: Record<string, string>;
 }
@@ -69,7 +71,7 @@ export function readStackFile(stack: string, options: ReadStackOptions = {}): St
       config[spec.key] = given;
       if (!secretKeys.includes(spec.key)) secretKeys.push(spec.key);
       standIns.delete(spec.key);
-    } else if (needed && !(spec.key in config)) {
+    } else if (needed && !(spec.key in config) && options.standInMissingSecrets !== false) {
       config[spec.key] = SECRET_STAND_IN;
       secretKeys.push(spec.key);
       standIns.add(spec.key);

@@ -1,0 +1,170 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { RegisteredResource } from "../../tools/mockRuntime";
+import type { StackRun } from "../../tools/runStack";
+import { runTestStack } from "../support/stack";
+
+const ofType = (run: StackRun, type: string) => run.resources.filter((r) => r.type === type);
+const only = (run: StackRun, type: string): RegisteredResource => {
+  const found = ofType(run, type);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+
+describe("GcpProject in prod", () => {
+  let prod: StackRun;
+  beforeAll(async () => {
+    prod = await runTestStack("prod", { preview: false });
+  });
+
+  it("prod bucket allows PUT and POST from https://beta.gyana.com for an hour, and nothing else", () => {
+    const bucket = only(prod, "gcp:storage/bucket:Bucket");
+    expect(bucket.inputs["name"]).toBe("gyana-app");
+    expect(bucket.inputs["project"]).toBe("gyana-app-314217");
+    expect(bucket.inputs["cors"]).toEqual([
+      {
+        origins: ["https://beta.gyana.com"],
+        responseHeaders: ["Content-Type", "x-goog-resumable"],
+        methods: ["PUT", "POST"],
+        maxAgeSeconds: 3600,
+      },
+    ]);
+  });
+
+  it("the bucket has uniform access, enforced public access prevention and no force-destroy", () => {
+    const bucket = only(prod, "gcp:storage/bucket:Bucket");
+    expect(bucket.inputs).toMatchObject({
+      uniformBucketLevelAccess: true,
+      publicAccessPrevention: "enforced",
+      forceDestroy: false,
+      location: "EU",
+    });
+  });
+
+  it("enables the Sheets and Drive APIs and leaves them enabled on destroy", () => {
+    const services = ofType(prod, "gcp:projects/service:Service").map((s) => s.inputs);
+    expect(services).toEqual([
+      expect.objectContaining({ service: "sheets.googleapis.com", disableOnDestroy: false }),
+      expect.objectContaining({ service: "drive.googleapis.com", disableOnDestroy: false }),
+    ]);
+    expect(services.every((s) => s["project"] === "gyana-app-314217")).toBe(true);
+  });
+
+  it("gives each developer KMS admin, KMS encrypter/decrypter and editor, one member each", () => {
+    const developerBindings = ofType(prod, "gcp:projects/iAMMember:IAMMember")
+      .map((m) => m.inputs)
+      .filter((m) => String(m["member"]).startsWith("user:"));
+    expect(developerBindings.map((m) => [m["member"], m["role"]])).toEqual([
+      ["user:developer-change-me@gyana.co.uk", "roles/cloudkms.admin"],
+      ["user:developer-change-me@gyana.co.uk", "roles/cloudkms.cryptoKeyEncrypterDecrypter"],
+      ["user:developer-change-me@gyana.co.uk", "roles/editor"],
+    ]);
+  });
+
+  it("uses only non-authoritative IAM members, never bindings or policies", () => {
+    const types = prod.resources.map((r) => r.type);
+    expect(types.filter((t) => /IAMBinding|IAMPolicy/.test(t))).toEqual([]);
+  });
+
+  it("creates the app's service account gyana-app with BigQuery admin and Storage admin", () => {
+    const account = only(prod, "gcp:serviceaccount/account:Account");
+    expect(account.inputs).toMatchObject({ accountId: "gyana-app", project: "gyana-app-314217" });
+    const appBindings = ofType(prod, "gcp:projects/iAMMember:IAMMember")
+      .map((m) => m.inputs)
+      .filter((m) => String(m["member"]).startsWith("serviceAccount:"));
+    expect(appBindings.map((m) => [m["member"], m["role"]])).toEqual([
+      ["serviceAccount:gyana-app@gyana-app-314217.iam.gserviceaccount.com", "roles/bigquery.admin"],
+      ["serviceAccount:gyana-app@gyana-app-314217.iam.gserviceaccount.com", "roles/storage.admin"],
+    ]);
+    expect(prod.outputs["serviceAccountEmail"]).toBe(
+      "gyana-app@gyana-app-314217.iam.gserviceaccount.com",
+    );
+  });
+
+  it("creates one key for the service account", () => {
+    const key = only(prod, "gcp:serviceaccount/key:Key");
+    expect(key.inputs["serviceAccountId"]).toBe(
+      "projects/gyana-app-314217/serviceAccounts/gyana-app@gyana-app-314217.iam.gserviceaccount.com",
+    );
+  });
+
+  it("protects and retains the bucket and service account in prod", () => {
+    for (const type of ["gcp:storage/bucket:Bucket", "gcp:serviceaccount/account:Account"]) {
+      const resource = only(prod, type);
+      expect([resource.protect, resource.retainOnDelete]).toEqual([true, true]);
+    }
+  });
+
+  it("declares every GCP resource under the gyana:gcp:Project component", () => {
+    const component = only(prod, "gyana:gcp:Project");
+    const gcpResources = prod.resources.filter((r) => r.type.startsWith("gcp:"));
+    expect(gcpResources.length).toBeGreaterThan(0);
+    expect(gcpResources.every((r) => r.parentUrn === component.urn)).toBe(true);
+  });
+});
+
+describe("GcpProject outside prod", () => {
+  it("staging protects nothing, so a test environment can be torn down", async () => {
+    const staging = await runTestStack("staging", { preview: false });
+    const gcp = staging.resources.filter((r) => r.type.startsWith("gcp:"));
+    expect(gcp.filter((r) => r.protect || r.retainOnDelete)).toEqual([]);
+    const bucket = only(staging, "gcp:storage/bucket:Bucket");
+    expect(bucket.inputs["cors"]).toEqual([
+      expect.objectContaining({ origins: ["https://gyana-release.herokuapp.com"] }),
+    ]);
+  });
+
+  it("rotating the key adds a second key while the first stays until it is removed", async () => {
+    const dev = await runTestStack("dev", {
+      preview: false,
+      overrides: {
+        "gyana:google": JSON.stringify({
+          serviceAccountId: "gyana-dev-app",
+          serviceAccountKeys: ["initial", "2026-11"],
+          developers: ["jane@gyana.co.uk"],
+          apis: ["sheets.googleapis.com", "drive.googleapis.com"],
+          bucket: { name: "gyana-dev-x", location: "EU", corsOrigins: ["https://x.gyana.com"] },
+        }),
+      },
+    });
+    expect(ofType(dev, "gcp:serviceaccount/key:Key").map((k) => k.name)).toEqual([
+      "gcp-app-key-initial",
+      "gcp-app-key-2026-11",
+    ]);
+  });
+});
+
+describe("GcpProject's credentials output", () => {
+  it("is the decoded key JSON and a Pulumi secret", async () => {
+    const pulumi = await import("@pulumi/pulumi");
+    const { runUnderMocks } = await import("../../tools/mockRuntime");
+    const { mockCloudResource } = await import("../../tools/gcpMocks");
+    const { GcpProject } = await import("../../components/gcpProject");
+    let credentials: unknown;
+    let secret: boolean | undefined;
+    await runUnderMocks({
+      project: "gyana-infra",
+      stack: "test",
+      config: {},
+      secretKeys: [],
+      onResource: (r) => mockCloudResource(r) ?? { id: `${r.name}-id`, state: r.inputs },
+      program: async () => {
+        const project = new GcpProject("gcp", {
+          project: "gyana-app-314217",
+          apis: ["sheets.googleapis.com"],
+          developers: [],
+          serviceAccountId: "gyana-app",
+          serviceAccountKeys: ["initial"],
+          bucket: { name: "gyana-app", location: "EU", corsOrigins: ["https://beta.gyana.com"] },
+        });
+        secret = await pulumi.isSecret(project.credentialsJson);
+        credentials = await new Promise((resolve) => project.credentialsJson.apply(resolve));
+        return {};
+      },
+    });
+    expect(secret).toBe(true);
+    expect(JSON.parse(String(credentials))).toMatchObject({
+      type: "service_account",
+      client_email: "gyana-app@gyana-app-314217.iam.gserviceaccount.com",
+    });
+  });
+});

@@ -1,0 +1,141 @@
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { planDocument, planText, type PlanDocument } from "../../tools/plan/render";
+import { runTestStack, testSecrets } from "../support/stack";
+
+const root = join(__dirname, "..", "..");
+const run = promisify(execFile);
+
+/** Runs `npm run plan -- <args>` as a newcomer would (through tsx), with no credentials. */
+async function plan(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (/^(HEROKU|GODADDY|GOOGLE|PULUMI)_/.test(key)) delete env[key];
+  }
+  try {
+    const { stdout, stderr } = await run(
+      join(root, "node_modules", ".bin", "tsx"),
+      [join(root, "tools", "plan.ts"), ...args],
+      { cwd: root, env },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe.each([
+  ["prod", "gyana-app-314217", "gyana-app"],
+  ["staging", "gyana-release-change-me", "gyana-release-change-me"],
+  ["dev", "gyana-dev-change-me", "gyana-dev-change-me"],
+])("npm run plan -- %s", (stack, project, bucket) => {
+  it("prints exactly one JSON document with the stack's resources and outputs", async () => {
+    const result = await plan([stack, "--json"]);
+    expect(result.code).toBe(0);
+    const document = JSON.parse(result.stdout) as PlanDocument;
+    expect(document.stack).toBe(stack);
+    expect(Object.keys(document).sort()).toEqual(["outputs", "resources", "stack"]);
+    for (const resource of document.resources) {
+      expect(Object.keys(resource).sort()).toEqual(["inputs", "name", "parent", "type"]);
+      expect(resource.inputs).not.toHaveProperty("__provider");
+    }
+    const bucketResource = document.resources.find((r) => r.type === "gcp:storage/bucket:Bucket");
+    expect(bucketResource).toMatchObject({ parent: "gcp", inputs: { name: bucket, project } });
+    expect(document.outputs["gcpProjectId"]).toBe(project);
+  });
+
+  it("prints a readable tree naming every resource", async () => {
+    const result = await plan([stack]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Offline plan of stack "${stack}"`);
+    expect(result.stdout).toContain("gyana:gcp:Project  gcp");
+    expect(result.stdout).toMatch(/\n {2}gcp:storage\/bucket:Bucket {2}gcp-uploads/);
+    expect(result.stdout).toMatch(/\d+ resources\.\n$/);
+  });
+});
+
+describe("the prod plan", () => {
+  it("contains every GCP value of the runbook", async () => {
+    const result = await plan(["prod", "--json"]);
+    const document = JSON.parse(result.stdout) as PlanDocument;
+    const inputsOf = (type: string) =>
+      document.resources.filter((r) => r.type === type).map((r) => r.inputs);
+    expect(inputsOf("gcp:storage/bucket:Bucket")[0]).toMatchObject({
+      name: "gyana-app",
+      cors: [
+        {
+          origins: ["https://beta.gyana.com"],
+          responseHeaders: ["Content-Type", "x-goog-resumable"],
+          methods: ["PUT", "POST"],
+          maxAgeSeconds: 3600,
+        },
+      ],
+    });
+    expect(inputsOf("gcp:projects/service:Service").map((s) => s["service"])).toEqual([
+      "sheets.googleapis.com",
+      "drive.googleapis.com",
+    ]);
+    expect(inputsOf("gcp:projects/iAMMember:IAMMember").map((m) => m["role"])).toEqual(
+      expect.arrayContaining([
+        "roles/cloudkms.admin",
+        "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+        "roles/editor",
+        "roles/bigquery.admin",
+        "roles/storage.admin",
+      ]),
+    );
+    expect(document.outputs["serviceAccountEmail"]).toBe(
+      "gyana-app@gyana-app-314217.iam.gserviceaccount.com",
+    );
+  });
+
+  it("marks protected resources in the tree", async () => {
+    const result = await plan(["prod"]);
+    expect(result.stdout).toContain("gcp-uploads  [protected, retained on delete]");
+    expect(result.stdout).toContain("gcp-app  [protected, retained on delete]");
+  });
+});
+
+describe("plan errors", () => {
+  it("an unknown stack exits 1 naming the allowed stacks", async () => {
+    const result = await plan(["production"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Unknown stack "production"');
+    expect(result.stderr).toContain("Allowed: dev, staging, prod.");
+    expect(result.stdout).toBe("");
+  });
+
+  it("no stack exits 2 with the usage", async () => {
+    const result = await plan([]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Usage: npm run plan -- <stack> [--json]");
+  });
+
+  it("bad config fails with every problem before any resource is declared", async () => {
+    await expect(
+      runTestStack("prod", {
+        overrides: { "gcp:project": "BAD", "gyana:externalUrl": "http://x" },
+      }),
+    ).rejects.toThrow(/Stack "prod" has 2 config problem\(s\):\n {2}- gcp:project: "BAD"/);
+  });
+});
+
+describe("secrets in the plan", () => {
+  it("no secret value from config appears anywhere in the prod plan's text or JSON", async () => {
+    const secrets = await testSecrets();
+    const stackRun = await runTestStack("prod");
+    const outputs = [planText(stackRun), JSON.stringify(planDocument(stackRun))].join("\n");
+    for (const [key, value] of Object.entries(secrets)) {
+      const needle = value.includes("BEGIN") ? value.split("\n")[1]! : value;
+      expect(outputs.includes(needle), `${key} leaked`).toBe(false);
+    }
+  });
+
+  it("the plan runs with no secrets set at all, standing each in as [secret]", async () => {
+    const stackRun = await runTestStack("prod", { standInSecrets: true });
+    expect(stackRun.resources.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,39 @@
+// Runs the real index.ts for a stack inside vitest, with known test values for every secret, so
+// tests can assert both where each secret goes and that it never shows in plain text.
+import { vi } from "vitest";
+import { SECRET_KEYS } from "../../config/schema";
+import { runStack, type RunStackOptions, type StackRun } from "../../tools/runStack";
+import { wildcardCertificate, type TestCertificate } from "./certificates";
+
+let certificate: TestCertificate | undefined;
+
+/** A value per secret key that is easy to search for in any output. */
+export async function testSecrets(): Promise<Record<string, string>> {
+  certificate ??= await wildcardCertificate();
+  return {
+    [SECRET_KEYS.hellonextSsoToken.key]: "test-hellonext-sso-token-7f3a",
+    [SECRET_KEYS.honeybadgerApiKey.key]: "test-honeybadger-key-91c2",
+    [SECRET_KEYS.honeycombApiKey.key]: "test-honeycomb-key-55d1",
+    [SECRET_KEYS.segmentAnalyticsJsWriteKey.key]: "test-segment-js-key-0b7e",
+    [SECRET_KEYS.segmentAnalyticsWriteKey.key]: "test-segment-py-key-3c9d",
+    [SECRET_KEYS.sendgridApiKey.key]: "test-sendgrid-key-e4a8",
+    [SECRET_KEYS.tlsCertificate.key]: certificate.certificateChain,
+    [SECRET_KEYS.tlsPrivateKey.key]: certificate.privateKey,
+  };
+}
+
+/** Loads index.ts afresh through vitest's module graph (Pulumi itself stays loaded). */
+export async function loadProgram(): Promise<Record<string, unknown>> {
+  vi.resetModules();
+  return (await import("../../index")) as Record<string, unknown>;
+}
+
+export async function runTestStack(
+  stack: string,
+  options: RunStackOptions & { standInSecrets?: boolean } = {},
+): Promise<StackRun> {
+  const secrets = options.standInSecrets
+    ? undefined
+    : { ...(await testSecrets()), ...options.secrets };
+  return runStack(stack, { ...options, secrets, load: options.load ?? loadProgram });
+}
