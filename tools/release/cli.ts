@@ -1,0 +1,103 @@
+// What the release and rollback commands share as command-line programs: how they talk to the
+// operator (injectable, so tests capture output and answer prompts), argument errors, and the
+// confirmation gate in front of every change.
+import { createInterface } from "node:readline/promises";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** The operator's terminal. Tests pass one that records lines and scripts answers. */
+export interface Io {
+  /** One line of the command's result (stdout). */
+  out(line: string): void;
+  /** One line of progress or diagnostics (stderr), so `--json` keeps stdout clean. */
+  err(line: string): void;
+  /** True when stdin is a terminal someone can answer. */
+  interactive: boolean;
+  /** Asks a question on the terminal and returns the answer. */
+  ask(question: string): Promise<string>;
+}
+
+/** Bad arguments: the command prints the message and its usage, and exits 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** The command will not act (unsafe state, no confirmation): exits 1 having changed nothing. */
+export class RefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RefusedError";
+  }
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** `util.parseArgs` with its errors turned into `UsageError`s that name the allowed options. */
+export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(
+  argv: string[],
+  options: T,
+) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const allowed = Object.keys(options)
+      .map((name) => `--${name}`)
+      .join(", ");
+    throw new UsageError(`${message.split("\n")[0]} (allowed: ${allowed})`);
+  }
+}
+
+/**
+ * Asks the operator to type `expected` before anything changes. `--yes` skips the question;
+ * without a terminal and without `--yes` there is nobody to ask, so the command refuses.
+ */
+export async function confirm(
+  io: Io,
+  options: { yes: boolean; question: string; expected: string },
+): Promise<void> {
+  if (options.yes) return;
+  if (!io.interactive) {
+    throw new RefusedError(
+      "stdin is not a terminal, so there is nobody to confirm: re-run with --yes to confirm " +
+        "non-interactively. Nothing was changed.",
+    );
+  }
+  const answer = (
+    await io.ask(`${options.question} Type ${options.expected} to continue: `)
+  ).trim();
+  if (answer !== options.expected) {
+    throw new RefusedError(`confirmation did not match ${options.expected}. Nothing was changed.`);
+  }
+}
+
+/** The real terminal: stdout/stderr lines, and readline on stdin for questions. */
+export function processIo(): Io {
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    interactive: Boolean(process.stdin.isTTY),
+    ask: async (question) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+/** Quotes an argument for a shell command line shown to the operator. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `{app}` segment of an API path. */
+export function appPath(app: string): string {
+  return `/apps/${encodeURIComponent(app)}`;
+}

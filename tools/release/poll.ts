@@ -1,0 +1,63 @@
+// Waiting for Heroku to finish something (a release phase, a promotion, a one-off dyno): poll
+// with exponential backoff up to a cap, and give up at a deadline with a message that says what
+// was still pending, so an operator never stares at a silent terminal.
+
+export interface Clock {
+  /** Default: a `setTimeout` promise. Tests inject one that returns at once. */
+  sleep: (ms: number) => Promise<void>;
+  /** Milliseconds; default `Date.now`. Tests advance it from `sleep`. */
+  now: () => number;
+}
+
+export const realClock: Clock = {
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  now: () => Date.now(),
+};
+
+export interface PollOptions<T> {
+  /** What is awaited, for messages: "release v42 of gyana-beta". */
+  what: string;
+  /** Gives up after this long. */
+  timeoutMs: number;
+  /** First delay; doubles each poll up to `maxDelayMs`. Default 1 s. */
+  initialDelayMs?: number;
+  /** Default 15 s. */
+  maxDelayMs?: number;
+  /** Describes the last value in the timeout message: "status pending". */
+  describe?: (value: T) => string;
+  /** Called after each poll that is not done yet. */
+  onWait?: (value: T, delayMs: number) => void;
+}
+
+export class PollTimeoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PollTimeoutError";
+  }
+}
+
+export async function pollUntil<T>(
+  fetchOnce: () => Promise<T>,
+  done: (value: T) => boolean,
+  clock: Clock,
+  options: PollOptions<T>,
+): Promise<T> {
+  const deadline = clock.now() + options.timeoutMs;
+  let delay = options.initialDelayMs ?? 1000;
+  const maxDelay = options.maxDelayMs ?? 15_000;
+  for (;;) {
+    const value = await fetchOnce();
+    if (done(value)) return value;
+    const remaining = deadline - clock.now();
+    if (remaining <= 0) {
+      const last = options.describe ? ` (last seen: ${options.describe(value)})` : "";
+      throw new PollTimeoutError(
+        `gave up waiting for ${options.what} after ${Math.round(options.timeoutMs / 1000)} s${last}`,
+      );
+    }
+    const wait = Math.min(delay, remaining);
+    options.onWait?.(value, wait);
+    await clock.sleep(wait);
+    delay = Math.min(delay * 2, maxDelay);
+  }
+}

@@ -1,0 +1,20 @@
+// Entry point of `npm run rollback -- ...`; see tools/rollback/args.ts for the options and
+// docs/rollback.md for the procedure.
+import { herokuClientFromEnv } from "../providers/heroku/client";
+import { processIo } from "./release/cli";
+import { realClock } from "./release/poll";
+import { runRollback } from "./rollback/main";
+
+runRollback(process.argv.slice(2), {
+  io: processIo(),
+  heroku: () => herokuClientFromEnv(),
+  clock: realClock,
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,212 @@
+// `npm run rollback`: reads the release history and the migrations table, prints the plan, and
+// with --execute carries it out under maintenance mode. Everything it touches is injected, so
+// tests run it in-process against the Heroku emulator and a real Postgres.
+import type { HerokuClient } from "../../providers/heroku/client";
+import {
+  appPath,
+  confirm,
+  EXIT_FAILED,
+  EXIT_OK,
+  EXIT_USAGE,
+  RefusedError,
+  UsageError,
+  type Io,
+} from "../release/cli";
+import { withMaintenance, maintenanceState } from "../release/maintenance";
+import type { Clock } from "../release/poll";
+import { describeRelease, listReleases } from "../release/releases";
+import { herokuAppForStack } from "../release/stackApp";
+import { parseRollbackArgs, resumeCommand, ROLLBACK_USAGE, type RollbackArgs } from "./args";
+import { databaseTarget, type DatabaseTarget } from "./database";
+import { MigrationStepError, reverseMigrations, rollBackCode } from "./execute";
+import { loadMigrationTargets, type MigrationTarget } from "./migrations";
+import {
+  migrateCommand,
+  PlanError,
+  planJson,
+  planSteps,
+  planText,
+  resolveTarget,
+  type RollbackPlan,
+} from "./plan";
+
+export interface RollbackDeps {
+  io: Io;
+  /** Called only when the Heroku API is needed (never for --since). */
+  heroku: () => HerokuClient;
+  clock: Clock;
+  /** For the log stream of one-off dynos. */
+  fetch?: typeof fetch;
+  env?: Record<string, string | undefined>;
+  loadMigrations?: (target: DatabaseTarget, cutoff: string) => Promise<MigrationTarget[]>;
+  /** Where Pulumi.<stack>.yaml files live (tests). */
+  stackRoot?: string;
+}
+
+export async function runRollback(argv: string[], deps: RollbackDeps): Promise<number> {
+  const { io } = deps;
+  let args: RollbackArgs;
+  try {
+    args = parseRollbackArgs(argv);
+    if (args.help) {
+      io.out(ROLLBACK_USAGE);
+      return EXIT_OK;
+    }
+  } catch (error) {
+    return fail(io, error);
+  }
+  try {
+    return await rollback(args, deps);
+  } catch (error) {
+    return fail(io, error);
+  }
+}
+
+function fail(io: Io, error: unknown): number {
+  if (error instanceof UsageError) {
+    io.err(`error: ${error.message}\n\n${ROLLBACK_USAGE}`);
+    return EXIT_USAGE;
+  }
+  const prefix = error instanceof RefusedError ? "refused" : "error";
+  io.err(`${prefix}: ${error instanceof Error ? error.message : String(error)}`);
+  return EXIT_FAILED;
+}
+
+async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number> {
+  const { io } = deps;
+  const loadMigrations = deps.loadMigrations ?? loadMigrationTargets;
+  const dbOptions = { noSsl: args.noSsl, env: deps.env ?? process.env };
+
+  if (args.since !== undefined) {
+    const database = databaseTarget(args.databaseUrl ?? "", dbOptions);
+    const migrations = await loadMigrations(database, args.since);
+    const plan: RollbackPlan = {
+      app: null,
+      cutoff: args.since,
+      cutoffSource: "given with --since",
+      target: null,
+      undone: [],
+      migrations,
+      steps: planSteps({ app: null, target: null, migrations, maintenance: false }),
+    };
+    printPlan(plan, args, io, database);
+    return EXIT_OK;
+  }
+
+  const app = args.app ?? herokuAppForStack(args.stack ?? "", deps.stackRoot);
+  const client = deps.heroku();
+  const releases = await listReleases(client, app);
+  const resolution = resolveTarget(releases, args.to ?? NaN, app);
+  if (resolution.kind === "nothing-to-do") {
+    const latest = resolution.target;
+    io.err(
+      `Nothing to do: v${latest.version} is the latest release of ${app}, there is nothing after it to roll back.`,
+    );
+    if (args.json)
+      io.out(JSON.stringify({ cutoff: null, migrations: [], release: null, steps: [] }));
+    return EXIT_OK;
+  }
+
+  let databaseUrl = args.databaseUrl;
+  if (!databaseUrl) {
+    const vars = await client.get<Record<string, string | null>>(`${appPath(app)}/config-vars`);
+    databaseUrl = vars["DATABASE_URL"] ?? undefined;
+    if (!databaseUrl) {
+      throw new PlanError(`${app} has no DATABASE_URL config var; pass --database-url <url>`);
+    }
+  }
+  const database = databaseTarget(databaseUrl, dbOptions);
+  const migrations = await loadMigrations(database, resolution.cutoff);
+  const plan: RollbackPlan = {
+    app,
+    cutoff: resolution.cutoff,
+    cutoffSource: `created_at of v${resolution.cutoffRelease.version}, the earliest release undone`,
+    target: resolution.target,
+    undone: resolution.undone,
+    migrations,
+    steps: planSteps({ app, target: resolution.target, migrations, maintenance: args.maintenance }),
+  };
+  printPlan(plan, args, io, database);
+
+  const maintenanceOn = await maintenanceState(client, app);
+  if (!args.execute) {
+    if (!maintenanceOn && !args.maintenance) {
+      io.err(
+        `Note: maintenance mode is off on ${app}; --execute will refuse unless you turn it on or add --maintenance.`,
+      );
+    }
+    io.err("Dry run: nothing was changed. Add --execute to carry out these steps.");
+    return EXIT_OK;
+  }
+  if (!maintenanceOn && !args.maintenance) {
+    throw new RefusedError(
+      `maintenance mode is off on ${app}, and reversing migrations under live traffic breaks ` +
+        `requests. Turn it on first (heroku maintenance:on --app ${app}) or pass --maintenance, ` +
+        `which turns it on and restores it at the end. Nothing was changed.`,
+    );
+  }
+  await confirm(io, {
+    yes: args.yes,
+    question: `Roll ${app} back to v${resolution.target.version}, reversing ${migrations.length} app(s)' migrations?`,
+    expected: app,
+  });
+
+  const executeDeps = { client, io, clock: deps.clock, fetch: deps.fetch };
+  try {
+    const release = await withMaintenance(
+      client,
+      app,
+      io,
+      { enable: args.maintenance, require: true },
+      async () => {
+        await reverseMigrations(app, migrations, executeDeps);
+        return rollBackCode(app, resolution.target, executeDeps);
+      },
+    );
+    io.out(
+      `Rolled ${app} back to v${resolution.target.version}: new release ${describeRelease(release)}.`,
+    );
+    return EXIT_OK;
+  } catch (error) {
+    if (!(error instanceof MigrationStepError)) throw error;
+    reportStepFailure(error, app, args, resolution.target.version, io);
+    return EXIT_FAILED;
+  }
+}
+
+function printPlan(plan: RollbackPlan, args: RollbackArgs, io: Io, database: DatabaseTarget): void {
+  if (args.json) {
+    io.out(JSON.stringify(planJson(plan), null, 2));
+    return;
+  }
+  for (const line of planText(plan)) io.out(line);
+  io.err(`(database ${database.display}, TLS ${database.tls}: ${database.tlsSource})`);
+}
+
+function reportStepFailure(
+  error: MigrationStepError,
+  app: string,
+  args: RollbackArgs,
+  version: number,
+  io: Io,
+): void {
+  const label = (m: MigrationTarget) => `${m.app} → ${m.name}`;
+  io.err(`FAILED: ${error.message}.`);
+  io.err(`  done:     ${error.done.map(label).join(", ") || "(none)"}`);
+  io.err(`  failed:   ${label(error.failed)}`);
+  io.err(`  not run:  ${error.remaining.map(label).join(", ") || "(none)"}`);
+  io.err(
+    `The code was NOT rolled back: it stays on the release that has these migrations until the ` +
+      `database is back.`,
+  );
+  io.err(
+    `Fix the cause, then resume with the same command; it recomputes the plan from the database, ` +
+      `so only ${[error.failed, ...error.remaining].map((m) => m.app).join(", ")} remain:`,
+  );
+  io.err(`  ${resumeCommand(args)}`);
+  io.err("or by hand, in this order:");
+  for (const m of [error.failed, ...error.remaining]) {
+    io.err(`  heroku run --app ${app} -- ${migrateCommand(m)}`);
+  }
+  io.err(`  heroku rollback v${version} --app ${app}`);
+}

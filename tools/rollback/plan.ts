@@ -1,0 +1,224 @@
+// The pure core of the rollback: from an app's release history and the migrations table's
+// answer to a plan of exact steps. No I/O here, so every edge is a unit test.
+import { shellQuote } from "../release/cli";
+import type { Release } from "../release/releases";
+import type { MigrationTarget } from "./migrations";
+
+export class PlanError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PlanError";
+  }
+}
+
+export type TargetResolution =
+  | {
+      kind: "rollback";
+      target: Release;
+      /** Every release after the target, oldest first: what the rollback undoes. */
+      undone: Release[];
+      /** created_at of the earliest undone release: migrations at or after it are reversed. */
+      cutoff: string;
+      cutoffRelease: Release;
+    }
+  | { kind: "nothing-to-do"; target: Release };
+
+/** Accepts `41` or `v41`. */
+export function parseVersion(text: string): number | undefined {
+  const match = /^v?(\d+)$/.exec(text.trim());
+  return match ? Number(match[1]) : undefined;
+}
+
+/** The versions closest to `version`, ascending: what the operator probably meant. */
+export function nearestVersions(releases: Release[], version: number, count = 5): number[] {
+  return releases
+    .map((r) => r.version)
+    .sort((a, b) => Math.abs(a - version) - Math.abs(b - version) || a - b)
+    .slice(0, count)
+    .sort((a, b) => a - b);
+}
+
+export function resolveTarget(releases: Release[], version: number, app: string): TargetResolution {
+  const sorted = [...releases].sort((a, b) => a.version - b.version);
+  const target = sorted.find((r) => r.version === version);
+  if (!target) {
+    const nearest = nearestVersions(sorted, version);
+    throw new PlanError(
+      nearest.length === 0
+        ? `${app} has no releases at all, so there is no v${version} to roll back to`
+        : `${app} has no release v${version}; the nearest are ${nearest.map((v) => `v${v}`).join(", ")} ` +
+            `(latest v${sorted.at(-1)?.version}). See them with: heroku releases --app ${app}`,
+    );
+  }
+  const undone = sorted.filter((r) => r.version > version);
+  if (undone.length === 0) return { kind: "nothing-to-do", target };
+  if (target.status !== "succeeded") {
+    throw new PlanError(
+      `v${version} of ${app} is ${target.status}, not succeeded: its code never ran (or its slug ` +
+        `is gone), so it is not a state to roll back to. Pick a succeeded release.`,
+    );
+  }
+  if (target.eligible_for_rollback === false) {
+    throw new PlanError(`Heroku says v${version} of ${app} is not eligible for rollback.`);
+  }
+  // Versions and creation times rise together; taking the earliest time anyway keeps the
+  // cut-off on the safe side if a clock ever disagreed.
+  const cutoffRelease = undone.reduce((earliest, r) =>
+    Date.parse(r.created_at) < Date.parse(earliest.created_at) ? r : earliest,
+  );
+  return { kind: "rollback", target, undone, cutoff: cutoffRelease.created_at, cutoffRelease };
+}
+
+/** Parses `--since`: an ISO 8601 time with an explicit zone, so no local clock guesses. */
+export function parseSince(text: string): string {
+  const zoned = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+  if (!zoned.test(text.trim()) || Number.isNaN(Date.parse(text.trim().replace(" ", "T")))) {
+    throw new PlanError(
+      `--since "${text}" is not an ISO 8601 time with a zone; for example 2026-11-20T10:00:00Z`,
+    );
+  }
+  return text.trim();
+}
+
+export type Step =
+  | { action: "require-maintenance"; app: string; description: string }
+  | { action: "maintenance-on"; app: string; description: string }
+  | {
+      action: "migrate";
+      app: string | null;
+      djangoApp: string;
+      migration: string;
+      command: string;
+      description: string;
+    }
+  | { action: "rollback-code"; app: string; release: string; version: number; description: string }
+  | { action: "maintenance-restore"; app: string; description: string };
+
+export function migrateCommand(target: Pick<MigrationTarget, "app" | "name">): string {
+  return `python manage.py migrate ${shellQuote(target.app)} ${shellQuote(target.name)}`;
+}
+
+/** Every step `--execute` takes, in order. `app` is null for a `--since` plan (no Heroku). */
+export function planSteps(input: {
+  app: string | null;
+  target: Release | null;
+  migrations: MigrationTarget[];
+  maintenance: boolean;
+}): Step[] {
+  const { app, target, migrations } = input;
+  const steps: Step[] = [];
+  if (app) {
+    steps.push(
+      input.maintenance
+        ? {
+            action: "maintenance-on",
+            app,
+            description: `turn maintenance mode on for ${app} if it is off (restored at the end, also on failure)`,
+          }
+        : {
+            action: "require-maintenance",
+            app,
+            description: `check that maintenance mode is on for ${app} (refuse otherwise)`,
+          },
+    );
+  }
+  for (const m of migrations) {
+    const command = migrateCommand(m);
+    steps.push({
+      action: "migrate",
+      app,
+      djangoApp: m.app,
+      migration: m.name,
+      command,
+      description: app
+        ? `run \`${command}\` on a one-off dyno of ${app} and require exit status 0`
+        : `run \`${command}\``,
+    });
+  }
+  if (app && target) {
+    steps.push({
+      action: "rollback-code",
+      app,
+      release: target.id,
+      version: target.version,
+      description: `roll the code back to v${target.version} (POST /apps/${app}/releases {"release": "${target.id}"}) and wait for the new release to succeed`,
+    });
+  }
+  if (app && input.maintenance) {
+    steps.push({
+      action: "maintenance-restore",
+      app,
+      description: `put maintenance mode for ${app} back as it was`,
+    });
+  }
+  return steps;
+}
+
+export interface RollbackPlan {
+  app: string | null;
+  cutoff: string;
+  /** How the cut-off was chosen, for the text output. */
+  cutoffSource: string;
+  target: Release | null;
+  undone: Release[];
+  migrations: MigrationTarget[];
+  steps: Step[];
+}
+
+/** The `--json` document: exactly these four keys. */
+export function planJson(plan: RollbackPlan): {
+  cutoff: string;
+  migrations: { app: string; name: string }[];
+  release: {
+    id: string;
+    version: number;
+    description: string;
+    created_at: string;
+    status: string;
+  } | null;
+  steps: Step[];
+} {
+  return {
+    cutoff: plan.cutoff,
+    migrations: plan.migrations.map((m) => ({ app: m.app, name: m.name })),
+    release: plan.target
+      ? {
+          id: plan.target.id,
+          version: plan.target.version,
+          description: plan.target.description,
+          created_at: plan.target.created_at,
+          status: plan.target.status,
+        }
+      : null,
+    steps: plan.steps,
+  };
+}
+
+export function planText(plan: RollbackPlan): string[] {
+  const lines: string[] = [];
+  lines.push(plan.app ? `Rollback plan for ${plan.app}` : "Rollback plan (from --since)");
+  if (plan.target) {
+    const t = plan.target;
+    lines.push(
+      `  target release: v${t.version} (id ${t.id}) "${t.description}", created ${t.created_at}`,
+    );
+    lines.push(
+      `  undoing:        ${plan.undone.map((r) => `v${r.version} "${r.description}"`).join(", ")}`,
+    );
+  }
+  lines.push(`  cut-off:        ${plan.cutoff} (${plan.cutoffSource})`);
+  lines.push("");
+  if (plan.migrations.length === 0) {
+    lines.push("No migration was applied at or after the cut-off: no database step is needed.");
+  } else {
+    lines.push("Migrations to reverse (latest change first):");
+    const width = Math.max(...plan.migrations.map((m) => m.app.length));
+    for (const m of plan.migrations) {
+      lines.push(`  ${m.app.padEnd(width)} → ${m.name}   (unapplies ${m.reverses.join(", ")})`);
+    }
+  }
+  lines.push("");
+  lines.push("Steps:");
+  plan.steps.forEach((step, i) => lines.push(`  ${i + 1}. ${step.description}`));
+  return lines;
+}
