@@ -37,10 +37,13 @@ export class GoDaddyApiError extends Error {
     readonly path: string,
     readonly retryAfterSec?: number,
   ) {
-    super(
+    const message =
       `GoDaddy API ${method} ${path} failed: ${status} ${code}: ${apiMessage}` +
-        (status === 403 && code === "ACCESS_DENIED" ? `. ${ACCESS_DENIED_HELP}` : ""),
-    );
+      (status === 403 && code === "ACCESS_DENIED" ? `. ${ACCESS_DENIED_HELP}` : "");
+    super(message);
+    // Serialized into the provider host, `super` becomes `Error.call(this, …)`, which sets
+    // nothing on `this`: assign the message explicitly.
+    this.message = message;
     this.name = "GoDaddyApiError";
   }
 }
@@ -61,8 +64,15 @@ export interface GoDaddyClientOptions {
   maxDelayMs?: number;
 }
 
-const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
-const IDEMPOTENT = new Set(["GET", "PUT", "DELETE", "HEAD"]);
+// Functions, not module-level Sets: Pulumi's closure serializer turns a captured Set into a
+// plain object, whose `has` then fails in the provider host.
+function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+function isIdempotent(method: string): boolean {
+  return method === "GET" || method === "PUT" || method === "DELETE" || method === "HEAD";
+}
 
 function retryDelayMs(attempt: number, retryAfterSec: number | undefined): number {
   if (retryAfterSec !== undefined && Number.isFinite(retryAfterSec) && retryAfterSec >= 0) {
@@ -115,7 +125,7 @@ export class GoDaddyClient {
           body: body === undefined ? undefined : JSON.stringify(body),
         });
       } catch (error) {
-        if (IDEMPOTENT.has(method) && attempt <= this.maxRetries) {
+        if (isIdempotent(method) && attempt <= this.maxRetries) {
           await sleep(retryDelayMs(attempt, undefined));
           continue;
         }
@@ -135,8 +145,8 @@ export class GoDaddyClient {
 
       const retryAfterSec = parseRetryAfter(response.headers.get("retry-after"), parsed);
       const canRetry =
-        RETRYABLE_STATUS.has(response.status) &&
-        (response.status === 429 || IDEMPOTENT.has(method)) &&
+        isRetryableStatus(response.status) &&
+        (response.status === 429 || isIdempotent(method)) &&
         attempt <= this.maxRetries;
       const delay = retryDelayMs(attempt, retryAfterSec);
       if (canRetry && delay <= this.maxDelayMs) {
