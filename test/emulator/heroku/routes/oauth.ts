@@ -1,0 +1,2 @@
+import type { Routes } from "../http";
+export const oauthRoutes: Routes = {};

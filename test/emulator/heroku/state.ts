@@ -1,0 +1,853 @@
+// In-memory Heroku: the records behind every route, plus helpers tests call directly to set up
+// situations that only Heroku itself could cause (a deploy, a credential rotation, a dyno's exit).
+import { addonName, appName, digits, dnsTarget, hex, newId } from "./ids";
+import { HttpError, invalid, notFound } from "./http";
+
+export interface Named {
+  id: string;
+  name: string;
+}
+
+export const ACCOUNT = {
+  id: "5b8a2d55-8f43-4e7b-9b51-6f1c3c2a9e01",
+  email: "infra@gyana.co.uk",
+  full_name: "Gyana Infrastructure",
+};
+
+export const REGIONS: Record<string, Named> = {
+  eu: { id: "ed30241c-ed8c-4bb6-9714-61953675d0b4", name: "eu" },
+  us: { id: "59accabd-516d-4f0e-83e6-6e3757701145", name: "us" },
+};
+
+export const STACKS: Record<string, Named> = {
+  "heroku-22": { id: "ee582d3c-717d-4a57-ba5f-8b3a39f3a817", name: "heroku-22" },
+  "heroku-24": { id: "74cfe988-7527-4ca9-9667-77bb6b9a2b5c", name: "heroku-24" },
+};
+
+export const DYNO_SIZES: Named[] = [
+  "eco",
+  "basic",
+  "standard-1X",
+  "standard-2X",
+  "performance-M",
+  "performance-L",
+  "performance-L-RAM",
+  "performance-XL",
+  "performance-2XL",
+  "private-S",
+  "private-M",
+  "private-L",
+].map((name, i) => ({ id: `0a1b2c3d-0000-4000-8000-${String(i).padStart(12, "0")}`, name }));
+
+const POSTGRES_COLORS = [
+  "AMBER",
+  "BLUE",
+  "BRONZE",
+  "CHARCOAL",
+  "COBALT",
+  "COPPER",
+  "CRIMSON",
+  "GOLD",
+  "GRAY",
+  "GREEN",
+  "IVORY",
+  "JADE",
+  "MAROON",
+  "MAUVE",
+  "NAVY",
+  "OLIVE",
+  "ONYX",
+  "ORANGE",
+  "PINK",
+  "PURPLE",
+];
+
+const PLAN_PRICES: Record<string, number> = {
+  "heroku-postgresql:essential-0": 500,
+  "heroku-postgresql:essential-1": 900,
+  "heroku-postgresql:essential-2": 2000,
+  "heroku-postgresql:standard-0": 5000,
+  "heroku-redis:mini": 300,
+  "heroku-redis:premium-0": 1500,
+};
+
+const DEFAULT_PLANS: Record<string, string> = {
+  "heroku-postgresql": "essential-0",
+  "heroku-redis": "mini",
+};
+
+/** Stable ids per service and plan name, so the same plan always has the same id. */
+const stableIds = new Map<string, string>();
+function stableId(key: string): string {
+  let id = stableIds.get(key);
+  if (!id) {
+    id = newId();
+    stableIds.set(key, id);
+  }
+  return id;
+}
+
+export interface FormationRecord {
+  id: string;
+  type: string;
+  quantity: number;
+  size: Named;
+  command: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SlugRecord {
+  id: string;
+  processTypes: Record<string, string>;
+  commit: string;
+  createdAt: Date;
+}
+
+export interface ReleaseRecord {
+  id: string;
+  version: number;
+  description: string;
+  slug: SlugRecord | null;
+  status: "pending" | "succeeded" | "failed" | "expired";
+  /** GETs still answering `pending`. */
+  pendingPolls: number;
+  configVars: Record<string, string>;
+  addonPlanNames: string[];
+  createdAt: Date;
+  updatedAt: Date;
+  /** Runs once the release succeeds (rollbacks restore config, promotions finish). */
+  onSucceeded?: () => void;
+}
+
+export interface AttachmentRecord {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+export interface AddonRecord {
+  id: string;
+  name: string;
+  appId: string;
+  service: string;
+  plan: string;
+  state: "provisioning" | "provisioned" | "deprovisioned";
+  /** Info GETs that still answer `provisioning`. */
+  pollsLeft: number;
+  /** Wall-clock time at which provisioning completes (delay mode). */
+  provisionAt?: number;
+  attachments: AttachmentRecord[];
+  configVarNames: string[];
+  providerId: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface DomainRecord {
+  id: string;
+  hostname: string;
+  kind: "heroku" | "custom";
+  cname: string | null;
+  status: string;
+  sniEndpointId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface SniEndpointRecord {
+  id: string;
+  name: string;
+  certificateChain: string;
+  privateKey: string;
+  sslCert: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface LogDrainRecord {
+  id: string;
+  url: string;
+  token: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface WebhookRecord {
+  id: string;
+  include: string[];
+  level: "notify" | "sync";
+  url: string;
+  secret: string | null;
+  authorization: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface DynoOutcome {
+  exitCode: number;
+  output: string[];
+  /** GETs of the dyno that answer before it is gone (default 1). */
+  polls?: number;
+}
+
+export interface DynoRecord {
+  id: string;
+  name: string;
+  command: string;
+  type: string;
+  size: string;
+  state: "starting" | "up" | "complete";
+  attach: boolean;
+  env: Record<string, string>;
+  releaseId: string;
+  releaseVersion: number;
+  outcome: Required<DynoOutcome>;
+  gets: number;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt?: Date;
+}
+
+export interface LogSessionRecord {
+  id: string;
+  appId: string;
+  dynoName?: string;
+  source?: string;
+  tail: boolean;
+  lines?: number;
+  createdAt: Date;
+}
+
+export interface AppRecord {
+  id: string;
+  name: string;
+  urlHex: string;
+  region: Named;
+  stack: Named;
+  buildStack: Named;
+  team: Named | null;
+  locked: boolean;
+  maintenance: boolean;
+  acm: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  releasedAt: Date | null;
+  configVars: Record<string, string>;
+  buildpacks: { url: string; name: string }[];
+  formation: Map<string, FormationRecord>;
+  releases: ReleaseRecord[];
+  slugs: Map<string, SlugRecord>;
+  domains: Map<string, DomainRecord>;
+  sniEndpoints: Map<string, SniEndpointRecord>;
+  logDrains: Map<string, LogDrainRecord>;
+  webhooks: Map<string, WebhookRecord>;
+  dynos: Map<string, DynoRecord>;
+}
+
+export interface OAuthRecord {
+  id: string;
+  description: string | null;
+  scope: string[];
+  expiresIn: number | null;
+  tokenId: string;
+  token: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface PipelineRecord {
+  id: string;
+  name: string;
+  owner: { id: string; type: "team" | "user" } | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CouplingRecord {
+  id: string;
+  appId: string;
+  pipelineId: string;
+  stage: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface PromotionTargetRecord {
+  id: string;
+  appId: string;
+  status: "pending" | "succeeded" | "failed";
+  releaseId: string | null;
+  errorMessage: string | null;
+}
+
+export interface PromotionRecord {
+  id: string;
+  pipelineId: string;
+  sourceAppId: string;
+  sourceReleaseId: string;
+  status: "pending" | "completed";
+  pendingPolls: number;
+  targets: PromotionTargetRecord[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface StateOptions {
+  addonProvisioningPolls: number;
+  addonProvisioningDelayMs?: number;
+}
+
+/** Pretend credentials that look like the real ones. */
+function postgresUrl(): string {
+  return `postgres://u${hex(6)}:p${hex(32)}@c${hex(5)}.eu-west-1.rds.amazonaws.com:5432/d${hex(7)}`;
+}
+
+function redisUrl(): string {
+  return `rediss://:p${hex(32)}@ec2-${digits(2)}-${digits(3)}-${digits(2)}-${digits(3)}.eu-west-1.compute.amazonaws.com:${10000 + Number(digits(4))}`;
+}
+
+function isUuid(s: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+}
+
+export class EmulatorState {
+  readonly apps = new Map<string, AppRecord>();
+  readonly addons = new Map<string, AddonRecord>();
+  readonly authorizations = new Map<string, OAuthRecord>();
+  readonly pipelines = new Map<string, PipelineRecord>();
+  readonly couplings = new Map<string, CouplingRecord>();
+  readonly promotions = new Map<string, PromotionRecord>();
+  readonly logSessions = new Map<string, LogSessionRecord>();
+
+  /** Scripts one-off dynos: called with the dyno's command when it is created. */
+  onDyno: (command: string) => DynoOutcome = () => ({ exitCode: 0, output: [] });
+
+  private clock: Date | undefined;
+  private clockStepMs = 0;
+
+  constructor(readonly options: StateOptions) {}
+
+  // ---- clock -------------------------------------------------------------------------------
+
+  /** Fixes the clock; with `stepMs`, each reading advances it (so timestamps differ). */
+  setClock(date: Date, stepMs = 0): void {
+    this.clock = new Date(date.getTime());
+    this.clockStepMs = stepMs;
+  }
+
+  advanceClock(ms: number): void {
+    this.clock = new Date((this.clock?.getTime() ?? Date.now()) + ms);
+  }
+
+  now(): Date {
+    if (!this.clock) return new Date();
+    const current = new Date(this.clock.getTime());
+    this.clock = new Date(this.clock.getTime() + this.clockStepMs);
+    return current;
+  }
+
+  // ---- apps --------------------------------------------------------------------------------
+
+  /** Finds an app by id or name, or throws Heroku's 404. */
+  app(identity: string): AppRecord {
+    const found =
+      this.apps.get(identity) ?? [...this.apps.values()].find((a) => a.name === identity);
+    if (!found) throw notFound("app");
+    return found;
+  }
+
+  findApp(identity: string): AppRecord | undefined {
+    try {
+      return this.app(identity);
+    } catch {
+      return undefined;
+    }
+  }
+
+  createApp(input: {
+    name?: string;
+    region?: string;
+    stack?: string;
+    team?: string;
+    locked?: boolean;
+  }): AppRecord {
+    const name = input.name ?? appName();
+    if ([...this.apps.values()].some((a) => a.name === name))
+      throw invalid("Name is already taken");
+    const region = this.region(input.region ?? "us");
+    const stack = this.stack(input.stack ?? "heroku-24");
+    const now = this.now();
+    const app: AppRecord = {
+      id: newId(),
+      name,
+      urlHex: hex(6),
+      region,
+      stack,
+      buildStack: stack,
+      team: input.team ? { id: stableId(`team:${input.team}`), name: input.team } : null,
+      locked: input.locked ?? false,
+      maintenance: false,
+      acm: false,
+      createdAt: now,
+      updatedAt: now,
+      releasedAt: null,
+      configVars: {},
+      buildpacks: [],
+      formation: new Map(),
+      releases: [],
+      slugs: new Map(),
+      domains: new Map(),
+      sniEndpoints: new Map(),
+      logDrains: new Map(),
+      webhooks: new Map(),
+      dynos: new Map(),
+    };
+    this.apps.set(app.id, app);
+    const domain: DomainRecord = {
+      id: newId(),
+      hostname: `${name}.herokuapp.com`,
+      kind: "heroku",
+      cname: null,
+      status: "none",
+      sniEndpointId: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    app.domains.set(domain.id, domain);
+    this.createRelease(app, { description: "Initial release" });
+    return app;
+  }
+
+  renameApp(app: AppRecord, name: string): void {
+    if ([...this.apps.values()].some((a) => a.name === name && a.id !== app.id)) {
+      throw invalid("Name is already taken");
+    }
+    for (const d of app.domains.values()) {
+      if (d.kind === "heroku") d.hostname = `${name}.herokuapp.com`;
+    }
+    app.name = name;
+  }
+
+  deleteApp(app: AppRecord): void {
+    for (const addon of [...this.addons.values()]) {
+      if (addon.appId === app.id) this.addons.delete(addon.id);
+    }
+    for (const c of [...this.couplings.values()]) {
+      if (c.appId === app.id) this.couplings.delete(c.id);
+    }
+    for (const s of [...this.logSessions.values()]) {
+      if (s.appId === app.id) this.logSessions.delete(s.id);
+    }
+    this.apps.delete(app.id);
+  }
+
+  region(identity: string): Named {
+    const found = Object.values(REGIONS).find((r) => r.id === identity || r.name === identity);
+    if (!found) throw notFound("region");
+    return found;
+  }
+
+  stack(identity: string): Named {
+    const found = Object.values(STACKS).find((s) => s.id === identity || s.name === identity);
+    if (!found) throw notFound("stack");
+    return found;
+  }
+
+  // ---- config vars and releases ------------------------------------------------------------
+
+  /** Changes config vars (null deletes) and records a release, as a PATCH or the dashboard does. */
+  setConfigVars(
+    appOrName: AppRecord | string,
+    vars: Record<string, string | null>,
+    description?: string,
+  ): Record<string, string> {
+    const app = typeof appOrName === "string" ? this.app(appOrName) : appOrName;
+    const set = Object.keys(vars).filter((k) => vars[k] !== null);
+    const removed = Object.keys(vars).filter((k) => vars[k] === null && k in app.configVars);
+    for (const [k, v] of Object.entries(vars)) {
+      if (v === null) delete app.configVars[k];
+      else app.configVars[k] = v;
+    }
+    const parts: string[] = [];
+    if (set.length) parts.push(`Set ${set.join(", ")} config vars`);
+    if (removed.length) parts.push(`Remove ${removed.join(", ")} config vars`);
+    if (parts.length) this.createRelease(app, { description: description ?? parts.join(", ") });
+    app.updatedAt = this.now();
+    return { ...app.configVars };
+  }
+
+  createRelease(
+    app: AppRecord,
+    input: {
+      description: string;
+      slug?: SlugRecord | null;
+      pendingPolls?: number;
+      createdAt?: Date;
+      onSucceeded?: () => void;
+    },
+  ): ReleaseRecord {
+    const now = input.createdAt ?? this.now();
+    const previous = app.releases[app.releases.length - 1];
+    const release: ReleaseRecord = {
+      id: newId(),
+      version: (previous?.version ?? 0) + 1,
+      description: input.description,
+      slug: input.slug === undefined ? (this.currentRelease(app)?.slug ?? null) : input.slug,
+      status: (input.pendingPolls ?? 0) > 0 ? "pending" : "succeeded",
+      pendingPolls: input.pendingPolls ?? 0,
+      configVars: { ...app.configVars },
+      addonPlanNames: this.addonsOf(app).map((a) => `${a.service}:${a.plan}`),
+      createdAt: now,
+      updatedAt: now,
+      onSucceeded: input.onSucceeded,
+    };
+    app.releases.push(release);
+    if (release.status === "succeeded") this.releaseSucceeded(app, release);
+    return release;
+  }
+
+  private releaseSucceeded(app: AppRecord, release: ReleaseRecord): void {
+    app.releasedAt = release.updatedAt;
+    if (release.slug) this.syncFormation(app, release.slug);
+    const done = release.onSucceeded;
+    release.onSucceeded = undefined;
+    done?.();
+  }
+
+  /** A GET of a pending release counts down its polls. */
+  pollRelease(app: AppRecord, release: ReleaseRecord): void {
+    if (release.status !== "pending") return;
+    if (release.pendingPolls > 0) {
+      release.pendingPolls -= 1;
+      return;
+    }
+    release.status = "succeeded";
+    release.updatedAt = this.now();
+    this.releaseSucceeded(app, release);
+  }
+
+  currentRelease(app: AppRecord): ReleaseRecord | undefined {
+    return [...app.releases].reverse().find((r) => r.status === "succeeded");
+  }
+
+  release(app: AppRecord, identity: string): ReleaseRecord {
+    const found = app.releases.find((r) => r.id === identity || String(r.version) === identity);
+    if (!found) throw notFound("release");
+    return found;
+  }
+
+  rollback(app: AppRecord, target: ReleaseRecord, pendingPolls = 1): ReleaseRecord {
+    if (!target.slug) throw invalid(`Cannot rollback to v${target.version}: it has no slug.`);
+    const config = { ...target.configVars };
+    return this.createRelease(app, {
+      description: `Rollback to v${target.version}`,
+      slug: target.slug,
+      pendingPolls,
+      onSucceeded: () => {
+        app.configVars = config;
+      },
+    });
+  }
+
+  /** Builds a slug with these process types and releases it, as a `git push heroku` would. */
+  deploy(
+    appOrName: AppRecord | string,
+    input: { processTypes: Record<string, string>; description?: string; createdAt?: Date },
+  ): ReleaseRecord {
+    const app = typeof appOrName === "string" ? this.app(appOrName) : appOrName;
+    const slug: SlugRecord = {
+      id: newId(),
+      processTypes: { ...input.processTypes },
+      commit: hex(20),
+      createdAt: input.createdAt ?? this.now(),
+    };
+    app.slugs.set(slug.id, slug);
+    return this.createRelease(app, {
+      description: input.description ?? `Deploy ${slug.commit.slice(0, 8)}`,
+      slug,
+      createdAt: input.createdAt,
+    });
+  }
+
+  /** Process types follow the released slug: new ones appear (web at 1, others at 0). */
+  private syncFormation(app: AppRecord, slug: SlugRecord): void {
+    const now = this.now();
+    for (const [type, command] of Object.entries(slug.processTypes)) {
+      const existing = app.formation.get(type);
+      if (existing) {
+        existing.command = command;
+        continue;
+      }
+      app.formation.set(type, {
+        id: newId(),
+        type,
+        quantity: type === "web" ? 1 : 0,
+        size: this.dynoSize("basic"),
+        command,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    for (const type of [...app.formation.keys()]) {
+      if (!(type in slug.processTypes)) app.formation.delete(type);
+    }
+  }
+
+  dynoSize(identity: string): Named {
+    const found = DYNO_SIZES.find(
+      (s) => s.id === identity || s.name.toLowerCase() === identity.toLowerCase(),
+    );
+    if (!found) throw invalid(`Couldn't find that dyno size (${identity}).`);
+    return found;
+  }
+
+  // ---- add-ons -----------------------------------------------------------------------------
+
+  addonsOf(app: AppRecord): AddonRecord[] {
+    return [...this.addons.values()].filter((a) => a.appId === app.id);
+  }
+
+  addon(identity: string, app?: AppRecord): AddonRecord {
+    const found = [...this.addons.values()].find(
+      (a) =>
+        (a.id === identity ||
+          a.name === identity ||
+          a.attachments.some((t) => app && a.appId === app.id && t.name === identity)) &&
+        (!app || a.appId === app.id),
+    );
+    if (!found) throw notFound("add on");
+    return found;
+  }
+
+  /** Creates an add-on; with `provisioned: true` it is ready at once (its vars are set). */
+  createAddon(
+    appOrName: AppRecord | string,
+    input: { plan: string; name?: string; attachmentName?: string; provisioned?: boolean },
+  ): AddonRecord {
+    const app = typeof appOrName === "string" ? this.app(appOrName) : appOrName;
+    const [service = "", planPart] = input.plan.split(":");
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(service) || isUuid(input.plan)) {
+      throw notFound("add on plan");
+    }
+    const plan = planPart ?? DEFAULT_PLANS[service] ?? "default";
+    const name = input.name ?? addonName(service);
+    if ([...this.addons.values()].some((a) => a.name === name)) {
+      throw invalid("Name is already taken");
+    }
+    const now = this.now();
+    const attachmentName = this.attachmentNameFor(app, service, input.attachmentName);
+    const attachments: AttachmentRecord[] = [{ id: newId(), name: attachmentName, createdAt: now }];
+    if (service === "heroku-postgresql") {
+      const used = new Set(this.addonsOf(app).flatMap((a) => a.attachments.map((t) => t.name)));
+      const color = POSTGRES_COLORS.find((c) => !used.has(`HEROKU_POSTGRESQL_${c}`)) ?? "WHITE";
+      attachments.push({ id: newId(), name: `HEROKU_POSTGRESQL_${color}`, createdAt: now });
+    }
+    const addon: AddonRecord = {
+      id: newId(),
+      name,
+      appId: app.id,
+      service,
+      plan,
+      state: "provisioning",
+      pollsLeft: this.options.addonProvisioningPolls,
+      provisionAt:
+        this.options.addonProvisioningDelayMs !== undefined
+          ? Date.now() + this.options.addonProvisioningDelayMs
+          : undefined,
+      attachments,
+      configVarNames: [],
+      providerId: hex(8),
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.addons.set(addon.id, addon);
+    this.createRelease(app, { description: `Attach ${attachmentName} (@ref:${name})` });
+    const immediate =
+      input.provisioned ??
+      (addon.provisionAt === undefined ? addon.pollsLeft <= 0 : addon.provisionAt <= Date.now());
+    if (immediate) this.finishProvisioning(addon);
+    return addon;
+  }
+
+  private attachmentNameFor(app: AppRecord, service: string, requested?: string): string {
+    const used = new Set(this.addonsOf(app).flatMap((a) => a.attachments.map((t) => t.name)));
+    if (requested) {
+      if (used.has(requested)) throw invalid(`Attachment name ${requested} is already in use`);
+      return requested;
+    }
+    const base =
+      service === "heroku-postgresql"
+        ? "DATABASE"
+        : service === "heroku-redis"
+          ? "REDIS"
+          : service
+              .replace(/^heroku-/, "")
+              .replace(/-/g, "_")
+              .toUpperCase();
+    if (!used.has(base)) return base;
+    return `${base}_${hex(2).toUpperCase()}`;
+  }
+
+  /** The provider has finished: the add-on's config vars appear on the app. */
+  finishProvisioning(addon: AddonRecord): void {
+    if (addon.state !== "provisioning") return;
+    const app = this.apps.get(addon.appId);
+    addon.state = "provisioned";
+    addon.updatedAt = this.now();
+    if (!app) return;
+    const url =
+      addon.service === "heroku-postgresql"
+        ? postgresUrl()
+        : addon.service === "heroku-redis"
+          ? redisUrl()
+          : `https://${addon.service}.example.com/${hex(8)}`;
+    const vars: Record<string, string> = {};
+    for (const t of addon.attachments) vars[`${t.name}_URL`] = url;
+    addon.configVarNames = Object.keys(vars);
+    this.setConfigVars(app, vars, `Update ${addon.attachments[0]?.name ?? ""} by ${addon.service}`);
+  }
+
+  /** An info GET of a provisioning add-on counts down its polls. */
+  pollAddon(addon: AddonRecord): void {
+    if (addon.state !== "provisioning") return;
+    if (addon.provisionAt !== undefined) {
+      if (Date.now() >= addon.provisionAt) this.finishProvisioning(addon);
+      return;
+    }
+    if (addon.pollsLeft > 0) {
+      addon.pollsLeft -= 1;
+      return;
+    }
+    this.finishProvisioning(addon);
+  }
+
+  /** Completes time-based transitions; the server calls this before every request. */
+  tick(): void {
+    for (const addon of this.addons.values()) {
+      if (addon.state === "provisioning" && addon.provisionAt !== undefined) this.pollAddon(addon);
+    }
+  }
+
+  deleteAddon(addon: AddonRecord): AddonRecord {
+    const app = this.apps.get(addon.appId);
+    this.addons.delete(addon.id);
+    addon.state = "deprovisioned";
+    if (app) {
+      const vars: Record<string, null> = {};
+      for (const name of addon.configVarNames) vars[name] = null;
+      for (const name of Object.keys(vars)) delete app.configVars[name];
+      this.createRelease(app, {
+        description: `Detach ${addon.attachments[0]?.name ?? addon.name} (@ref:${addon.name})`,
+      });
+    }
+    return addon;
+  }
+
+  /** Heroku rewrites an add-on URL (credential rotation, maintenance): no suffix of ours survives. */
+  rotateAddonUrl(appOrName: AppRecord | string, varName: string): string {
+    const app = typeof appOrName === "string" ? this.app(appOrName) : appOrName;
+    const addon = this.addonsOf(app).find((a) => a.configVarNames.includes(varName));
+    const url =
+      addon?.service === "heroku-postgresql" || varName.includes("DATABASE")
+        ? postgresUrl()
+        : redisUrl();
+    const vars: Record<string, string> = {};
+    for (const name of addon?.configVarNames ?? [varName]) vars[name] = url;
+    this.setConfigVars(app, vars, `Update ${varName} by ${addon?.service ?? "heroku"}`);
+    return url;
+  }
+
+  planPrice(service: string, plan: string): number {
+    return PLAN_PRICES[`${service}:${plan}`] ?? 0;
+  }
+
+  serviceId(service: string): string {
+    return stableId(`service:${service}`);
+  }
+
+  planId(service: string, plan: string): string {
+    return stableId(`plan:${service}:${plan}`);
+  }
+
+  // ---- domains and certificates ------------------------------------------------------------
+
+  domain(app: AppRecord, identity: string): DomainRecord {
+    const found = [...app.domains.values()].find(
+      (d) => d.id === identity || d.hostname === identity,
+    );
+    if (!found) throw notFound("domain");
+    return found;
+  }
+
+  createDomain(app: AppRecord, hostname: string, sniEndpoint: string | null): DomainRecord {
+    for (const other of this.apps.values()) {
+      for (const d of other.domains.values()) {
+        if (d.hostname === hostname) {
+          throw invalid(
+            other.id === app.id
+              ? "Domain already added to this app."
+              : `${hostname} is currently in use by another app.`,
+          );
+        }
+      }
+    }
+    const now = this.now();
+    const domain: DomainRecord = {
+      id: newId(),
+      hostname,
+      kind: "custom",
+      cname: dnsTarget(),
+      status: "pending",
+      sniEndpointId: sniEndpoint === null ? null : this.sniEndpoint(app, sniEndpoint, 422).id,
+      createdAt: now,
+      updatedAt: now,
+    };
+    app.domains.set(domain.id, domain);
+    return domain;
+  }
+
+  sniEndpoint(app: AppRecord, identity: string, status = 404): SniEndpointRecord {
+    const found = [...app.sniEndpoints.values()].find(
+      (s) => s.id === identity || s.name === identity,
+    );
+    if (!found) {
+      throw status === 404
+        ? notFound("SNI endpoint")
+        : new HttpError(status, "invalid_params", `Couldn't find that SNI endpoint (${identity}).`);
+    }
+    return found;
+  }
+
+  // ---- dynos -------------------------------------------------------------------------------
+
+  dyno(app: AppRecord, identity: string): DynoRecord {
+    const found = [...app.dynos.values()].find((d) => d.id === identity || d.name === identity);
+    if (!found || found.state === "complete") throw notFound("process");
+    return found;
+  }
+
+  finishDyno(app: AppRecord, dyno: DynoRecord): void {
+    if (dyno.state === "complete") return;
+    dyno.state = "complete";
+    dyno.finishedAt = this.now();
+    dyno.updatedAt = dyno.finishedAt;
+    void app;
+  }
+
+  // ---- pipelines ---------------------------------------------------------------------------
+
+  pipeline(identity: string, idOnly = false): PipelineRecord {
+    const found =
+      this.pipelines.get(identity) ??
+      (idOnly ? undefined : [...this.pipelines.values()].find((p) => p.name === identity));
+    if (!found) throw notFound("pipeline");
+    return found;
+  }
+
+  coupling(id: string): CouplingRecord {
+    const found = this.couplings.get(id);
+    if (!found) throw notFound("pipeline coupling");
+    return found;
+  }
+}
