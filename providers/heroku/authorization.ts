@@ -1,0 +1,160 @@
+// OAuth authorization whose token the app uses as its own HEROKU_API_KEY (what
+// `heroku authorizations:create` makes). The token is a secret output. Every change replaces it
+// (a new token, created before the old one is revoked, so the app's config var moves over first):
+// Heroku can only PATCH the description of authorizations that belong to an OAuth client.
+//
+// Scope: Heroku scopes are account-wide (none limits a token to one app). The app needs to add,
+// read and remove custom domains of itself, which `read` + `write` allow. `write-protected` and
+// `read-protected` would add every app's config vars (database URLs, secrets) and `global` the
+// whole account, so the default is ["read", "write"]. For a tighter blast radius, create the
+// authorization as a dedicated Heroku user that is only a collaborator on this app.
+import * as pulumi from "@pulumi/pulumi";
+import type { OAuthAuthorization } from "@heroku-cli/schema";
+import { herokuClientFromEnv } from "./client";
+import {
+  Failures,
+  deleteIgnoringNotFound,
+  diffDeclared,
+  found,
+  gone,
+  seg,
+  unlessNotFound,
+} from "./providerKit";
+
+export const DEFAULT_AUTHORIZATION_SCOPE = ["read", "write"];
+const SCOPES = ["global", "identity", "read", "write", "read-protected", "write-protected"];
+
+export interface AuthorizationInputs {
+  /** Shown in the Heroku dashboard's list of authorizations. Any change replaces the token. */
+  description: string;
+  /** OAuth scopes. Default ["read", "write"]. */
+  scope?: string[];
+  /** Lifetime in seconds. Default: no expiry. Change = replace. */
+  expiresIn?: number;
+}
+
+export interface AuthorizationOutputs extends AuthorizationInputs {
+  authorizationId: string;
+  /** The access token (secret). */
+  token: string;
+  /** When the token expires (ISO 8601), or null. */
+  expiresAt: string | null;
+}
+
+function expiresAt(auth: OAuthAuthorization): string | null {
+  const seconds = auth.access_token?.expires_in;
+  if (seconds === null || seconds === undefined) return null;
+  const base = Date.parse(auth.created_at ?? "") || Date.now();
+  return new Date(base + seconds * 1000).toISOString();
+}
+
+export const authorizationProvider: pulumi.dynamic.ResourceProvider<
+  AuthorizationInputs,
+  AuthorizationOutputs
+> = {
+  async check(_olds, news) {
+    const failures = new Failures();
+    failures.string(news, "description");
+    const scope = news.scope ?? DEFAULT_AUTHORIZATION_SCOPE;
+    if (!Array.isArray(scope) || scope.length === 0) {
+      failures.add("scope", "`scope` must be a non-empty list of OAuth scopes");
+    } else {
+      for (const s of scope) {
+        if (!SCOPES.includes(s)) {
+          failures.add(
+            "scope",
+            `\`scope\` ${JSON.stringify(s)} is not one of ${SCOPES.join(", ")}`,
+          );
+        }
+      }
+    }
+    if (
+      news.expiresIn !== undefined &&
+      (!Number.isInteger(news.expiresIn) || news.expiresIn <= 0)
+    ) {
+      failures.add("expiresIn", "`expiresIn` must be a whole number of seconds > 0");
+    }
+    return failures.result({ ...news, scope: [...scope] });
+  },
+
+  async diff(_id, olds, news) {
+    return diffDeclared<AuthorizationInputs>(olds, news, {
+      fields: ["description", "scope", "expiresIn"],
+      replaceKeys: ["description", "scope", "expiresIn"],
+    });
+  },
+
+  async create(inputs) {
+    const client = herokuClientFromEnv();
+    const body: Record<string, unknown> = {
+      description: inputs.description,
+      scope: inputs.scope ?? DEFAULT_AUTHORIZATION_SCOPE,
+    };
+    if (inputs.expiresIn !== undefined) body["expires_in"] = inputs.expiresIn;
+    const auth = await client.post<OAuthAuthorization>("/oauth/authorizations", body);
+    const token = auth.access_token?.token;
+    if (!auth.id || !token) throw new Error("Heroku returned an authorization without a token");
+    return {
+      id: auth.id,
+      outs: { ...inputs, authorizationId: auth.id, token, expiresAt: expiresAt(auth) },
+    };
+  },
+
+  async read(id, props) {
+    const client = herokuClientFromEnv();
+    const auth = await unlessNotFound(() =>
+      client.get<OAuthAuthorization>(`/oauth/authorizations/${seg(id)}`),
+    );
+    if (!auth) return gone();
+    const inputs: AuthorizationInputs = {
+      description: (auth["description"] as string | undefined) ?? props?.description ?? "",
+      scope: auth.scope ?? props?.scope ?? DEFAULT_AUTHORIZATION_SCOPE,
+    };
+    if (props?.expiresIn !== undefined) inputs.expiresIn = props.expiresIn;
+    return found<AuthorizationInputs, AuthorizationOutputs>(
+      id,
+      {
+        ...inputs,
+        authorizationId: id,
+        token: auth.access_token?.token ?? props?.token ?? "",
+        expiresAt: expiresAt(auth) ?? props?.expiresAt ?? null,
+      },
+      inputs,
+    );
+  },
+
+  async delete(id) {
+    const client = herokuClientFromEnv();
+    await deleteIgnoringNotFound(() => client.delete(`/oauth/authorizations/${seg(id)}`));
+  },
+};
+
+export interface AuthorizationArgs {
+  /** Shown in the Heroku dashboard. */
+  readonly description: pulumi.Input<string>;
+  /** OAuth scopes. Default ["read", "write"]: enough to manage the app's domains. */
+  readonly scope?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Token lifetime in seconds. Default: no expiry. */
+  readonly expiresIn?: pulumi.Input<number>;
+}
+
+/** A Heroku OAuth authorization. Type `pulumi-nodejs:dynamic/heroku:Authorization`. */
+export class Authorization extends pulumi.dynamic.Resource {
+  declare readonly description: pulumi.Output<string>;
+  declare readonly scope: pulumi.Output<string[]>;
+  declare readonly authorizationId: pulumi.Output<string>;
+  /** Secret. */
+  declare readonly token: pulumi.Output<string>;
+  declare readonly expiresAt: pulumi.Output<string | null>;
+
+  constructor(name: string, args: AuthorizationArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      authorizationProvider,
+      name,
+      { ...args, authorizationId: undefined, token: undefined, expiresAt: undefined },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["token"] }),
+      "heroku",
+      "Authorization",
+    );
+  }
+}

@@ -1,0 +1,196 @@
+// The config vars this program owns on an app (Terraform: heroku_app config_vars +
+// sensitive_config_vars, with the lessons of #24/#205/PR #183). It manages only the keys it
+// declares: add-on vars (DATABASE_URL, REDIS_URL) and vars set by hand are never read into state,
+// never compared and never removed. A key dropped from the program is PATCHed to null; every
+// create/update is one PATCH (one release). `sensitiveVars` values are secrets in state;
+// `sensitiveVarNames` stays plain so previews show which keys are secret.
+import * as pulumi from "@pulumi/pulumi";
+import type { ConfigVars as HerokuConfigVars } from "@heroku-cli/schema";
+import { herokuClientFromEnv } from "./client";
+import {
+  Failures,
+  appIdOf,
+  assertSameApp,
+  deleteIgnoringNotFound,
+  diffDeclared,
+  found,
+  gone,
+  seg,
+  unlessNotFound,
+} from "./providerKit";
+
+export interface ConfigVarsInputs {
+  /** App name or id. */
+  app: string;
+  /** Plain vars, shown in previews. */
+  vars?: Record<string, string>;
+  /** Secret vars: values are secrets in state and never shown. */
+  sensitiveVars?: Record<string, string>;
+  /** Names of `sensitiveVars`, in plain view. Filled in by `check` when absent. */
+  sensitiveVarNames?: string[];
+}
+
+export interface ConfigVarsOutputs extends ConfigVarsInputs {
+  appId: string;
+  /** Every key this resource manages, sorted. */
+  names: string[];
+}
+
+const KEY = /^\w+$/;
+
+function ownedKeys(inputs: Partial<ConfigVarsInputs>): string[] {
+  return [...Object.keys(inputs.vars ?? {}), ...Object.keys(inputs.sensitiveVars ?? {})].sort();
+}
+
+function outputsFrom(inputs: ConfigVarsInputs, appId: string): ConfigVarsOutputs {
+  return {
+    app: inputs.app,
+    vars: inputs.vars ?? {},
+    sensitiveVars: inputs.sensitiveVars ?? {},
+    sensitiveVarNames: Object.keys(inputs.sensitiveVars ?? {}).sort(),
+    appId,
+    names: ownedKeys(inputs),
+  };
+}
+
+/** The one PATCH body: every declared key with its value, and null for keys no longer declared. */
+function patchBody(
+  olds: Partial<ConfigVarsInputs>,
+  news: ConfigVarsInputs,
+): Record<string, string | null> {
+  const body: Record<string, string | null> = {};
+  const keep = new Set(ownedKeys(news));
+  for (const key of ownedKeys(olds)) if (!keep.has(key)) body[key] = null;
+  Object.assign(body, news.vars ?? {}, news.sensitiveVars ?? {});
+  return body;
+}
+
+export const configVarsProvider: pulumi.dynamic.ResourceProvider<
+  ConfigVarsInputs,
+  ConfigVarsOutputs
+> = {
+  async check(_olds, news) {
+    const failures = new Failures();
+    failures.string(news, "app");
+    failures.stringMap(news, "vars", KEY, "must match ^\\w+$ (letters, digits, _)");
+    failures.stringMap(news, "sensitiveVars", KEY, "must match ^\\w+$ (letters, digits, _)");
+    const plain = Object.keys(news.vars ?? {});
+    const secret = Object.keys(news.sensitiveVars ?? {});
+    for (const key of plain.filter((k) => secret.includes(k))) {
+      failures.add("sensitiveVars", `\`${key}\` is in both \`vars\` and \`sensitiveVars\``);
+    }
+    const names = secret.sort();
+    if (news.sensitiveVarNames !== undefined) {
+      const given = [...news.sensitiveVarNames].sort();
+      if (given.join("\n") !== names.join("\n")) {
+        failures.add(
+          "sensitiveVarNames",
+          "`sensitiveVarNames` must list exactly the keys of `sensitiveVars`",
+        );
+      }
+    }
+    return failures.result({ ...news, sensitiveVarNames: names });
+  },
+
+  async diff(_id, olds, news) {
+    return diffDeclared<ConfigVarsInputs>(
+      { ...olds, vars: olds.vars ?? {}, sensitiveVars: olds.sensitiveVars ?? {} },
+      { ...news, vars: news.vars ?? {}, sensitiveVars: news.sensitiveVars ?? {} },
+      { fields: ["app", "vars", "sensitiveVars", "sensitiveVarNames"] },
+    );
+  },
+
+  async create(inputs) {
+    const client = herokuClientFromEnv();
+    const appId = await appIdOf(client, inputs.app);
+    const body = patchBody({}, inputs);
+    if (Object.keys(body).length > 0) {
+      await client.patch<HerokuConfigVars>(`/apps/${seg(appId)}/config-vars`, body);
+    }
+    return { id: appId, outs: outputsFrom(inputs, appId) };
+  },
+
+  async read(id, props) {
+    const client = herokuClientFromEnv();
+    const live = await unlessNotFound(() =>
+      client.get<HerokuConfigVars>(`/apps/${seg(id)}/config-vars`),
+    );
+    if (!live) return gone();
+    // Only owned keys come back, with their live values; a key deleted by hand is absent, which
+    // the next diff shows as drift. With only an id nothing is owned yet (the next update sets
+    // the declared keys).
+    const pick = (map: Record<string, string> | undefined): Record<string, string> =>
+      Object.fromEntries(
+        Object.keys(map ?? {})
+          .filter((k) => k in live)
+          .map((k) => [k, live[k] ?? ""]),
+      );
+    const inputs: ConfigVarsInputs = {
+      app: props?.app ?? id,
+      vars: pick(props?.vars),
+      sensitiveVars: pick(props?.sensitiveVars),
+    };
+    const outs = outputsFrom(inputs, id);
+    inputs.sensitiveVarNames = outs.sensitiveVarNames;
+    return found<ConfigVarsInputs, ConfigVarsOutputs>(id, outs, inputs);
+  },
+
+  async update(id, olds, news) {
+    const client = herokuClientFromEnv();
+    await assertSameApp(client, "ConfigVars", id, olds, news);
+    const body = patchBody(olds, news);
+    if (Object.keys(body).length > 0) {
+      await client.patch<HerokuConfigVars>(`/apps/${seg(id)}/config-vars`, body);
+    }
+    return { outs: outputsFrom(news, id) };
+  },
+
+  async delete(id, props) {
+    const client = herokuClientFromEnv();
+    const body = Object.fromEntries(ownedKeys(props).map((k) => [k, null]));
+    if (Object.keys(body).length === 0) return;
+    await deleteIgnoringNotFound(() => client.patch(`/apps/${seg(id)}/config-vars`, body));
+  },
+};
+
+export interface ConfigVarsArgs {
+  /** App name or id. */
+  readonly app: pulumi.Input<string>;
+  /** Plain vars. Default none. */
+  readonly vars?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Secret vars (wrapped with `pulumi.secret` here even if given plain). Default none. */
+  readonly sensitiveVars?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * Config vars owned by this program on one app. Type `pulumi-nodejs:dynamic/heroku:ConfigVars`;
+ * id = app uuid. `names` lists every managed key.
+ */
+export class ConfigVars extends pulumi.dynamic.Resource {
+  declare readonly app: pulumi.Output<string>;
+  declare readonly vars: pulumi.Output<Record<string, string>>;
+  declare readonly sensitiveVars: pulumi.Output<Record<string, string>>;
+  declare readonly sensitiveVarNames: pulumi.Output<string[]>;
+  declare readonly appId: pulumi.Output<string>;
+  declare readonly names: pulumi.Output<string[]>;
+
+  constructor(name: string, args: ConfigVarsArgs, opts?: pulumi.CustomResourceOptions) {
+    const sensitive = pulumi.output(args.sensitiveVars ?? {});
+    super(
+      configVarsProvider,
+      name,
+      {
+        app: args.app,
+        vars: args.vars ?? {},
+        sensitiveVars: pulumi.secret(sensitive),
+        // Key names are not secret; showing them lets a preview say which vars changed.
+        sensitiveVarNames: pulumi.unsecret(sensitive.apply((m) => Object.keys(m).sort())),
+        appId: undefined,
+        names: undefined,
+      },
+      pulumi.mergeOptions(opts, { additionalSecretOutputs: ["sensitiveVars"] }),
+      "heroku",
+      "ConfigVars",
+    );
+  }
+}
