@@ -10,3 +10,5 @@ export * from "./buildpacks";
 export * from "./configVars";
 export * from "./formation";
 export * from "./authorization";
+export * from "./domain";
+export * from "./sniEndpoint";
