@@ -1,0 +1,23 @@
+// `npm run bench`: prints figures (time and API request counts); it asserts nothing.
+import { benchPlan } from "./bench/plan";
+
+interface Section {
+  title: string;
+  run: () => Promise<string[]>;
+}
+
+const sections: Section[] = [{ title: "Offline plan", run: () => benchPlan() }];
+
+async function main(): Promise<void> {
+  for (const section of sections) {
+    console.log(`\n## ${section.title}`);
+    try {
+      for (const line of await section.run()) console.log(`  ${line}`);
+    } catch (error) {
+      console.log(`  failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    }
+  }
+}
+
+void main();
