@@ -195,7 +195,7 @@ describe("--since: the plan from a known cut-off, without Heroku", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("cut-off:        2026-11-20T14:00:00Z (given with --since)");
     expect(result.stdout).toContain(
-      "nodes        → zero   (unapplies 0002_node_error, 0001_initial)",
+      "nodes        → zero                       (unapplies 0002_node_error, 0001_initial)",
     );
     expect(result.stdout).toContain("1. run `python manage.py migrate nodes zero`");
     expect(result.stderr).toContain("TLS disable: sslmode=disable in the URL");

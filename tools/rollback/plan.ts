@@ -212,9 +212,12 @@ export function planText(plan: RollbackPlan): string[] {
     lines.push("No migration was applied at or after the cut-off: no database step is needed.");
   } else {
     lines.push("Migrations to reverse (latest change first):");
-    const width = Math.max(...plan.migrations.map((m) => m.app.length));
+    const appWidth = Math.max(...plan.migrations.map((m) => m.app.length));
+    const nameWidth = Math.max(...plan.migrations.map((m) => m.name.length));
     for (const m of plan.migrations) {
-      lines.push(`  ${m.app.padEnd(width)} → ${m.name}   (unapplies ${m.reverses.join(", ")})`);
+      lines.push(
+        `  ${m.app.padEnd(appWidth)} → ${m.name.padEnd(nameWidth)}  (unapplies ${m.reverses.join(", ")})`,
+      );
     }
   }
   lines.push("");
