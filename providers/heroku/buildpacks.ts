@@ -97,7 +97,7 @@ export const buildpacksProvider: pulumi.dynamic.ResourceProvider<
   async read(id, props) {
     const client = herokuClientFromEnv();
     const live = await unlessNotFound(() =>
-      client.get<Installation[]>(`/apps/${seg(id)}/buildpack-installations`),
+      client.list<Installation>(`/apps/${seg(id)}/buildpack-installations`),
     );
     if (!live) return gone();
     const app = props?.app ?? id;
