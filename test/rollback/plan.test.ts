@@ -1,0 +1,240 @@
+// The pure planning core of the rollback and the pieces it shares with the release command.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { confirm, RefusedError, UsageError, type Io } from "../../tools/release/cli";
+import { pollUntil } from "../../tools/release/poll";
+import type { Release } from "../../tools/release/releases";
+import { herokuAppForStack } from "../../tools/release/stackApp";
+import { parseRollbackArgs, resumeCommand } from "../../tools/rollback/args";
+import { parseVersion, planSteps, resolveTarget } from "../../tools/rollback/plan";
+
+function release(version: number, createdAt: string, extra: Partial<Release> = {}): Release {
+  return {
+    id: `00000000-0000-4000-8000-${String(version).padStart(12, "0")}`,
+    version,
+    status: "succeeded",
+    description: `Deploy v${version}`,
+    created_at: createdAt,
+    ...extra,
+  };
+}
+
+const HISTORY = [
+  release(43, "2026-11-20T15:00:00Z", { description: "Set SENDGRID_API_KEY config vars" }),
+  release(40, "2026-11-10T09:00:00Z"),
+  release(42, "2026-11-20T14:00:00Z"),
+  release(41, "2026-11-18T10:00:00Z"),
+];
+
+describe("choosing the cut-off from the release history", () => {
+  it("takes the created_at of the first release after the target, whatever order the API lists them in", () => {
+    const plan = resolveTarget(HISTORY, 41, "gyana-beta");
+    expect(plan.kind).toBe("rollback");
+    if (plan.kind !== "rollback") return;
+    expect(plan.cutoff).toBe("2026-11-20T14:00:00Z");
+    expect(plan.cutoffRelease.version).toBe(42);
+    expect(plan.undone.map((r) => r.version)).toEqual([42, 43]);
+  });
+
+  it("moves the cut-off to a config-only release that follows the target", () => {
+    const history = [
+      release(41, "2026-11-18T10:00:00Z"),
+      release(42, "2026-11-19T08:00:00Z", { description: "Set SENDGRID_API_KEY config vars" }),
+      release(43, "2026-11-20T14:00:00Z"),
+    ];
+    const plan = resolveTarget(history, 41, "gyana-beta");
+    expect(plan.kind === "rollback" && plan.cutoff).toBe("2026-11-19T08:00:00Z");
+  });
+
+  it("has nothing to do when the target is the latest release", () => {
+    expect(resolveTarget(HISTORY, 43, "gyana-beta")).toEqual({
+      kind: "nothing-to-do",
+      target: HISTORY[0],
+    });
+  });
+
+  it("names the nearest versions when the target does not exist", () => {
+    expect(() => resolveTarget(HISTORY, 44, "gyana-beta")).toThrow(
+      "gyana-beta has no release v44; the nearest are v40, v41, v42, v43 (latest v43). " +
+        "See them with: heroku releases --app gyana-beta",
+    );
+  });
+
+  it("refuses a target whose release phase failed", () => {
+    const history = [
+      release(41, "2026-11-18T10:00:00Z", { status: "failed" }),
+      ...HISTORY.slice(0, 1),
+    ];
+    expect(() => resolveTarget(history, 41, "gyana-beta")).toThrow(
+      "v41 of gyana-beta is failed, not succeeded",
+    );
+  });
+
+  it("reads versions written as 41 or v41 and nothing else", () => {
+    expect([
+      parseVersion("41"),
+      parseVersion("v41"),
+      parseVersion("4.1"),
+      parseVersion(""),
+    ]).toEqual([41, 41, undefined, undefined]);
+  });
+});
+
+describe("the steps of a plan", () => {
+  const migrations = [
+    {
+      app: "nodes",
+      name: "zero",
+      reverses: ["0001_initial"],
+      lastApplied: "2026-11-20T14:03:13.000Z",
+    },
+  ];
+  const target = release(41, "2026-11-18T10:00:00Z");
+
+  it("checks maintenance, migrates, then rolls the code back", () => {
+    const steps = planSteps({ app: "gyana-beta", target, migrations, maintenance: false });
+    expect(steps.map((s) => s.action)).toEqual(["require-maintenance", "migrate", "rollback-code"]);
+    expect(steps[2]).toMatchObject({ release: target.id, version: 41 });
+  });
+
+  it("turns maintenance on and restores it with --maintenance", () => {
+    const steps = planSteps({ app: "gyana-beta", target, migrations, maintenance: true });
+    expect(steps.map((s) => s.action)).toEqual([
+      "maintenance-on",
+      "migrate",
+      "rollback-code",
+      "maintenance-restore",
+    ]);
+  });
+});
+
+describe("rollback arguments", () => {
+  const usage = (argv: string[]) => {
+    try {
+      parseRollbackArgs(argv);
+    } catch (error) {
+      expect(error).toBeInstanceOf(UsageError);
+      return (error as Error).message;
+    }
+    throw new Error("expected a usage error");
+  };
+
+  it("needs a stack or an app, and a version", () => {
+    expect(usage(["--to", "41"])).toBe("give --stack <dev|staging|prod> or --app <name>");
+    expect(usage(["--stack", "prod"])).toBe("give --to <version>, the release to roll back to");
+  });
+
+  it("keeps --since a plan-only path that needs a database URL", () => {
+    expect(usage(["--since", "2026-11-20T14:00:00Z"])).toBe("--since needs --database-url <url>");
+    expect(usage(["--since", "2026-11-20T14:00:00Z", "--execute", "--stack", "prod"])).toBe(
+      "--since plans from a known cut-off without Heroku, so it cannot take --stack, --execute",
+    );
+  });
+
+  it("does not mix --json with --execute, and names the allowed options for an unknown one", () => {
+    expect(usage(["--stack", "prod", "--to", "41", "--json", "--execute"])).toBe(
+      "--json prints the plan only; run --execute without --json",
+    );
+    expect(usage(["--stack", "prod", "--to", "41", "--force"])).toMatch(
+      /^Unknown option '--force' \(allowed: --stack, --app, --to, --since, --database-url, --no-ssl, --json, --execute, --maintenance, --yes, --help\)$/,
+    );
+  });
+
+  it("resumes with the same command, never echoing the database URL", () => {
+    const args = parseRollbackArgs([
+      "--stack",
+      "prod",
+      "--to",
+      "v41",
+      "--database-url",
+      "postgres://u:secret@db/x",
+      "--execute",
+      "--maintenance",
+      "--yes",
+    ]);
+    expect(resumeCommand(args)).toBe(
+      'npm run rollback -- --stack prod --to 41 --database-url "$DATABASE_URL" --execute --maintenance',
+    );
+  });
+});
+
+describe("the stack's Heroku app", () => {
+  it("comes from gyana:heroku.app in Pulumi.<stack>.yaml", () => {
+    const root = mkdtempSync(join(tmpdir(), "gyana-stack-"));
+    try {
+      writeFileSync(
+        join(root, "Pulumi.prod.yaml"),
+        "config:\n  gyana:heroku:\n    app: gyana-beta-eu\n",
+      );
+      expect(herokuAppForStack("prod", root)).toBe("gyana-beta-eu");
+      // Without a stack file, the stacks of DESIGN.md.
+      expect(herokuAppForStack("staging", root)).toBe("gyana-release");
+      expect(() => herokuAppForStack("qa", root)).toThrow(
+        'unknown stack "qa"; allowed: dev, staging, prod (or pass --app)',
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("matches the design table for the repository's own stack files", () => {
+    expect(["dev", "staging", "prod"].map((s) => herokuAppForStack(s))).toEqual([
+      "gyana-dev",
+      "gyana-release",
+      "gyana-beta",
+    ]);
+  });
+});
+
+describe("confirmation", () => {
+  const io = (interactive: boolean, answer: string): Io => ({
+    out: () => undefined,
+    err: () => undefined,
+    interactive,
+    ask: async () => answer,
+  });
+  const question = { yes: false, question: "Roll back?", expected: "gyana-beta" };
+
+  it("refuses without a terminal unless --yes", async () => {
+    await expect(confirm(io(false, ""), question)).rejects.toBeInstanceOf(RefusedError);
+    await expect(confirm(io(false, ""), { ...question, yes: true })).resolves.toBeUndefined();
+  });
+
+  it("goes on only when the app name is typed back", async () => {
+    await expect(confirm(io(true, "y"), question)).rejects.toThrow(
+      "confirmation did not match gyana-beta. Nothing was changed.",
+    );
+    await expect(confirm(io(true, " gyana-beta\n"), question)).resolves.toBeUndefined();
+  });
+});
+
+describe("polling", () => {
+  it("backs off from 1 s doubling to 15 s and gives up at the deadline with the last state", async () => {
+    let now = 0;
+    const delays: number[] = [];
+    const clock = {
+      now: () => now,
+      sleep: async (ms: number) => {
+        delays.push(ms);
+        now += ms;
+      },
+    };
+    await expect(
+      pollUntil(
+        async () => "pending",
+        () => false,
+        clock,
+        {
+          what: "release v44 of gyana-beta",
+          timeoutMs: 60_000,
+          describe: (s) => `status ${s}`,
+        },
+      ),
+    ).rejects.toThrow(
+      "gave up waiting for release v44 of gyana-beta after 60 s (last seen: status pending)",
+    );
+    expect(delays).toEqual([1000, 2000, 4000, 8000, 15000, 15000, 15000]);
+  });
+});
