@@ -48,6 +48,22 @@ describe("choosing the cut-off from the release history", () => {
     expect(plan.kind === "rollback" && plan.cutoff).toBe("2026-11-19T08:00:00Z");
   });
 
+  it("warns when the target's release phase may have ended after the next release was created", () => {
+    const history = [
+      release(41, "2026-11-18T10:00:00Z", { updated_at: "2026-11-18T10:25:00Z" }),
+      release(42, "2026-11-18T10:20:00Z"),
+    ];
+    const plan = resolveTarget(history, 41, "gyana-beta");
+    expect(plan.kind === "rollback" && plan.warnings).toEqual([
+      "v41 last changed status at 2026-11-18T10:25:00Z, after v42 was created " +
+        "(2026-11-18T10:20:00Z): if its release phase was still running then, migrations it " +
+        "applied late appear above and would be reversed. Check each one belongs to a release " +
+        "being undone; if not, use --since with a later time.",
+    ]);
+    const settled = [{ ...history[0]!, updated_at: "2026-11-18T10:03:00Z" }, history[1]!];
+    expect(resolveTarget(settled, 41, "gyana-beta")).toMatchObject({ warnings: [] });
+  });
+
   it("has nothing to do when the target is the latest release", () => {
     expect(resolveTarget(HISTORY, 43, "gyana-beta")).toEqual({
       kind: "nothing-to-do",

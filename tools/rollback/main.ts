@@ -88,6 +88,7 @@ async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number>
       undone: [],
       migrations,
       steps: planSteps({ app: null, target: null, migrations, maintenance: false }),
+      warnings: [],
     };
     printPlan(plan, args, io, database);
     return EXIT_OK;
@@ -125,6 +126,7 @@ async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number>
     undone: resolution.undone,
     migrations,
     steps: planSteps({ app, target: resolution.target, migrations, maintenance: args.maintenance }),
+    warnings: resolution.warnings,
   };
   printPlan(plan, args, io, database);
 
@@ -177,6 +179,7 @@ async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number>
 function printPlan(plan: RollbackPlan, args: RollbackArgs, io: Io, database: DatabaseTarget): void {
   if (args.json) {
     io.out(JSON.stringify(planJson(plan), null, 2));
+    for (const warning of plan.warnings) io.err(`WARNING: ${warning}`);
     return;
   }
   for (const line of planText(plan)) io.out(line);

@@ -20,6 +20,8 @@ export type TargetResolution =
       /** created_at of the earliest undone release: migrations at or after it are reversed. */
       cutoff: string;
       cutoffRelease: Release;
+      /** Reasons to read the plan twice (see `cutoffWarnings`). */
+      warnings: string[];
     }
   | { kind: "nothing-to-do"; target: Release };
 
@@ -66,7 +68,31 @@ export function resolveTarget(releases: Release[], version: number, app: string)
   const cutoffRelease = undone.reduce((earliest, r) =>
     Date.parse(r.created_at) < Date.parse(earliest.created_at) ? r : earliest,
   );
-  return { kind: "rollback", target, undone, cutoff: cutoffRelease.created_at, cutoffRelease };
+  const cutoff = cutoffRelease.created_at;
+  return {
+    kind: "rollback",
+    target,
+    undone,
+    cutoff,
+    cutoffRelease,
+    warnings: cutoffWarnings(target, cutoffRelease),
+  };
+}
+
+/**
+ * The cut-off assumes the target's release phase had finished when the next release was
+ * created. A release's `updated_at` moves when its status leaves `pending`; if that is after the
+ * cut-off, migrations the target's own release phase applied late would be in the plan.
+ */
+export function cutoffWarnings(target: Release, cutoffRelease: Release): string[] {
+  if (!target.updated_at) return [];
+  if (Date.parse(target.updated_at) <= Date.parse(cutoffRelease.created_at)) return [];
+  return [
+    `v${target.version} last changed status at ${target.updated_at}, after v${cutoffRelease.version} ` +
+      `was created (${cutoffRelease.created_at}): if its release phase was still running then, ` +
+      `migrations it applied late appear above and would be reversed. Check each one belongs to ` +
+      `a release being undone; if not, use --since with a later time.`,
+  ];
 }
 
 /** Parses `--since`: an ISO 8601 time with an explicit zone, so no local clock guesses. */
@@ -163,6 +189,7 @@ export interface RollbackPlan {
   undone: Release[];
   migrations: MigrationTarget[];
   steps: Step[];
+  warnings: string[];
 }
 
 /** The `--json` document: exactly these four keys. */
@@ -223,5 +250,6 @@ export function planText(plan: RollbackPlan): string[] {
   lines.push("");
   lines.push("Steps:");
   plan.steps.forEach((step, i) => lines.push(`  ${i + 1}. ${step.description}`));
+  for (const warning of plan.warnings) lines.push("", `WARNING: ${warning}`);
   return lines;
 }
