@@ -65,7 +65,8 @@ export interface RedactedRequest {
 }
 
 /**
- * A failed Heroku API call. `status` is 0 when no HTTP answer arrived (network error, timeout).
+ * A failed Heroku API call. Check it with `isNotFound`/`isApiError` rather than `instanceof`: the
+ * class inside a serialized provider is a copy, not this one. `status` is 0 when no HTTP answer arrived (network error, timeout).
  * `id` is Heroku's error id (`not_found`, `invalid_params`, `rate_limit`, ...).
  */
 export class HerokuApiError extends Error {
@@ -88,8 +89,13 @@ export class HerokuApiError extends Error {
     const where = `${fields.method} ${fields.path}`;
     const rid = fields.requestId ? ` (request id ${fields.requestId})` : "";
     const status = fields.status ? `${fields.status} ${fields.id}` : fields.id;
-    super(`Heroku API ${where} failed: ${status}: ${fields.message}${rid}`);
+    const message = `Heroku API ${where} failed: ${status}: ${fields.message}${rid}`;
+    super(message);
+    // Once serialized into state, `super` becomes `Error.call(this, ...)`, which sets neither the
+    // message nor the stack on `this`: set both explicitly so hosted errors read the same.
+    this.message = message;
     this.name = "HerokuApiError";
+    Error.captureStackTrace?.(this, HerokuApiError);
     this.status = fields.status;
     this.id = fields.id;
     this.requestId = fields.requestId;

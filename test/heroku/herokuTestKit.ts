@@ -1,0 +1,34 @@
+// Shared by the core Heroku provider tests: an emulator wired into the provider environment, and
+// a counter of the API requests one step makes.
+import { afterAll, beforeAll } from "vitest";
+import {
+  startHerokuEmulator,
+  type HerokuEmulator,
+  type HerokuEmulatorOptions,
+} from "../emulator/heroku";
+
+/** Starts an emulator before the file's tests and points HEROKU_API_URL/KEY at it. */
+export function useHerokuEmulator(options: HerokuEmulatorOptions = {}): { emu: HerokuEmulator } {
+  const holder = {} as { emu: HerokuEmulator };
+  beforeAll(async () => {
+    holder.emu = await startHerokuEmulator(options);
+    process.env["HEROKU_API_URL"] = holder.emu.url;
+    process.env["HEROKU_API_KEY"] = holder.emu.token;
+    process.env["HEROKU_POLL_INTERVAL_MS"] = "5";
+    process.env["HEROKU_POLL_MAX_INTERVAL_MS"] = "20";
+  });
+  afterAll(async () => {
+    await holder.emu.close();
+  });
+  return holder;
+}
+
+/** Runs one provider step and returns its result with the `METHOD /route` list it requested. */
+export async function counted<T>(
+  emu: HerokuEmulator,
+  step: () => Promise<T>,
+): Promise<{ result: T; routes: string[] }> {
+  const before = emu.requests.length;
+  const result = await step();
+  return { result, routes: emu.requests.slice(before).map((r) => r.route) };
+}
