@@ -2,6 +2,7 @@
 // (every problem listed at once, before any resource is declared), then builds the components.
 import * as pulumi from "@pulumi/pulumi";
 import { GcpProject } from "./components/gcpProject";
+import { HerokuApp } from "./components/herokuApp";
 import { loadStackConfig } from "./config/load";
 import { pulumiConfigSource } from "./config/pulumiSource";
 
@@ -22,6 +23,56 @@ const gcpProject = new GcpProject("gcp", {
 });
 
 // --- HerokuApp (issue 8) is declared here. ---
+const requiredSecret = (name: keyof typeof config.secrets): pulumi.Output<string> => {
+  const value = config.secrets[name];
+  // The config loader already refuses a stack without it; this only narrows the type.
+  if (value === undefined) throw new Error(`gyana:${name} is missing`);
+  return value;
+};
+const herokuApp = new HerokuApp("app", {
+  name: config.heroku.app,
+  region: config.heroku.region,
+  stack: config.heroku.stack,
+  ...(config.heroku.team !== undefined ? { team: config.heroku.team } : {}),
+  maintenance: config.heroku.maintenance,
+  environment: config.environment,
+  externalUrl: config.externalUrl,
+  gcpProject: config.gcpProject,
+  addons: {
+    postgres: { plan: config.heroku.addons.postgres },
+    redis: { plan: config.heroku.addons.redis },
+  },
+  formation: config.heroku.formation,
+  pipeline: config.heroku.pipeline,
+  serviceAccountEmail: gcpProject.serviceAccountEmail,
+  googleCredentials: gcpProject.credentialsJson,
+  bucketName: gcpProject.bucketName,
+  secrets: {
+    hellonextSsoToken: requiredSecret("hellonextSsoToken"),
+    honeybadgerApiKey: requiredSecret("honeybadgerApiKey"),
+    honeycombApiKey: requiredSecret("honeycombApiKey"),
+    segmentAnalyticsJsWriteKey: requiredSecret("segmentAnalyticsJsWriteKey"),
+    segmentAnalyticsWriteKey: requiredSecret("segmentAnalyticsWriteKey"),
+    sendgridApiKey: requiredSecret("sendgridApiKey"),
+  },
+  ...(config.secrets.secretKey !== undefined ? { secretKey: config.secrets.secretKey } : {}),
+  ...(config.secrets.hashidsSalt !== undefined ? { hashidsSalt: config.secrets.hashidsSalt } : {}),
+  extraConfigVars: config.configVars,
+  ...(config.secrets.secretConfigVars !== undefined
+    ? {
+        extraSecretConfigVars: config.secrets.secretConfigVars.apply(
+          (json) => JSON.parse(json) as Record<string, string>,
+        ),
+      }
+    : {}),
+  honeybadger: config.honeybadger,
+  protect: config.protect,
+  imports: {
+    ...(config.imports.herokuApp !== undefined ? { app: config.imports.herokuApp } : {}),
+    ...(config.imports.postgres !== undefined ? { postgres: config.imports.postgres } : {}),
+    ...(config.imports.redis !== undefined ? { redis: config.imports.redis } : {}),
+  },
+});
 
 // --- CustomDomain (issue 5) is declared here. ---
 
@@ -29,3 +80,7 @@ export const environment = config.environment;
 export const gcpProjectId = config.gcpProject;
 export const serviceAccountEmail = gcpProject.serviceAccountEmail;
 export const bucketName = gcpProject.bucketName;
+export const herokuAppName = herokuApp.appName;
+export const herokuWebUrl = herokuApp.webUrl;
+export const herokuConfigVarNames = herokuApp.configVarNames;
+export const herokuSensitiveConfigVarNames = herokuApp.sensitiveConfigVarNames;

@@ -1,0 +1,366 @@
+// The whole Gyana app on Heroku, as the runbook's "Heroku" section sets it up by hand: the app
+// (EU), Heroku Postgres and Heroku Redis, the three buildpacks in order, the config vars (plain
+// and secret kept apart so previews stay readable), the formation, the app's place in the `gyana`
+// pipeline, the REDIS_URL TLS parameter, and Honeybadger deploy tracking + log drain.
+//
+// Nothing here waits for add-on provisioning except the REDIS_URL parameter, which needs the URL
+// the Redis add-on sets: config vars, buildpacks, formation and the Honeybadger hooks depend only
+// on the app, so a fresh `up` takes about as long as the slowest add-on.
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import {
+  Addon,
+  App,
+  AppWebhook,
+  Authorization,
+  Buildpacks,
+  ConfigVarQuerySuffix,
+  ConfigVars,
+  Formation,
+  LogDrain,
+  Pipeline,
+  PipelineCoupling,
+  type PipelineStage,
+} from "../providers/heroku";
+
+/** The runbook's buildpacks, in run order (Node builds assets, then Python, then credentials). */
+export const DEFAULT_BUILDPACKS: readonly string[] = [
+  "heroku/nodejs",
+  "heroku/python",
+  "https://github.com/buyersight/heroku-google-application-credentials-buildpack.git",
+];
+
+/** Query parameter the app's Redis clients need on REDIS_URL (self-signed TLS certificates). */
+export const REDIS_TLS_PARAM = "ssl_cert_reqs=none";
+
+const DEFAULTS = {
+  region: "eu",
+  maintenance: false,
+  buildpacks: DEFAULT_BUILDPACKS,
+  honeybadgerEndpoint: "us" as const,
+  protect: false,
+  secretKeyLength: 64,
+  hashidsSaltLength: 32,
+};
+
+const HONEYBADGER_API_HOSTS = { us: "api.honeybadger.io", eu: "eu-api.honeybadger.io" };
+// Documented drain host (docs.honeybadger.io/guides/insights/integrations/heroku). An EU variant
+// of the *drain* host is NOT VERIFIED (only the deploy API's eu-api host is documented), so EU
+// projects use this host too until Honeybadger's Heroku guide confirms another one.
+const HONEYBADGER_LOGPLEX_HOST = "logplex.honeybadger.io";
+
+/** Config var names the program manages; an extra var may not reuse one of them. */
+export const PLAIN_VAR_NAMES = [
+  "DJANGO_SETTINGS_MODULE",
+  "ENVIRONMENT",
+  "EXTERNAL_URL",
+  "GCP_BQ_SVC_ACCOUNT",
+  "GCP_PROJECT",
+  "GOOGLE_APPLICATION_CREDENTIALS",
+  "GS_BUCKET_NAME",
+  "HEROKU_APP",
+] as const;
+
+export const SECRET_VAR_NAMES = [
+  "GOOGLE_CREDENTIALS",
+  "HASHIDS_SALT",
+  "HELLONEXT_SSO_TOKEN",
+  "HEROKU_API_KEY",
+  "HONEYBADGER_API_KEY",
+  "HONEYCOMB_API_KEY",
+  "SECRET_KEY",
+  "SEGMENT_ANALYTICS_JS_WRITE_KEY",
+  "SEGMENT_ANALYTICS_WRITE_KEY",
+  "SENDGRID_API_KEY",
+] as const;
+
+/** Vars the add-ons own: the program never sets them (REDIS_URL only gets its TLS parameter). */
+const ADDON_VAR_NAMES = ["DATABASE_URL", "REDIS_URL"];
+
+/** The secrets from stack config that become config vars. */
+export interface HerokuAppSecrets {
+  readonly hellonextSsoToken: pulumi.Input<string>;
+  readonly honeybadgerApiKey: pulumi.Input<string>;
+  readonly honeycombApiKey: pulumi.Input<string>;
+  readonly segmentAnalyticsJsWriteKey: pulumi.Input<string>;
+  readonly segmentAnalyticsWriteKey: pulumi.Input<string>;
+  readonly sendgridApiKey: pulumi.Input<string>;
+}
+
+export interface HerokuAppArgs {
+  /** Heroku app name, e.g. `gyana-beta`. Also HEROKU_APP. */
+  readonly name: string;
+  /** Heroku region. Default `eu` (the runbook's). Changing it replaces the app. */
+  readonly region?: string;
+  /** Heroku stack for new builds, e.g. `heroku-24`. */
+  readonly stack: string;
+  /** Owning Heroku team. Default: none (a personal app). */
+  readonly team?: string;
+  /** Maintenance mode. Default false. */
+  readonly maintenance?: boolean;
+  /** ENVIRONMENT value: `development`, `staging` or `production`. Also Honeybadger's env. */
+  readonly environment: string;
+  /** EXTERNAL_URL, e.g. `https://app.gyana.com`. */
+  readonly externalUrl: string;
+  /** GCP_PROJECT, e.g. `gyana-app-314217`. */
+  readonly gcpProject: string;
+  /** Add-on plans, e.g. `heroku-postgresql:essential-0` and `heroku-redis:mini`. */
+  readonly addons: { readonly postgres: { plan: string }; readonly redis: { plan: string } };
+  /** Buildpacks in run order. Default {@link DEFAULT_BUILDPACKS}. */
+  readonly buildpacks?: readonly string[];
+  /** Process type → dyno quantity and size; any type of the Procfile (web, worker, priority, beat). */
+  readonly formation: Readonly<Record<string, { quantity: number; size: string }>>;
+  /**
+   * The app's place in the shared pipeline. `owner: true` in exactly one stack (prod) creates
+   * the pipeline; the others join it by name. Default owner false.
+   */
+  readonly pipeline: {
+    readonly name: string;
+    readonly stage: PipelineStage;
+    readonly owner?: boolean;
+  };
+  /** GCP_BQ_SVC_ACCOUNT: the service account's email (GcpProject output). */
+  readonly serviceAccountEmail: pulumi.Input<string>;
+  /** GOOGLE_CREDENTIALS: the service account key JSON (secret, GcpProject output). */
+  readonly googleCredentials: pulumi.Input<string>;
+  /** GS_BUCKET_NAME: the upload bucket's name (GcpProject output). */
+  readonly bucketName: pulumi.Input<string>;
+  /** The six third-party secrets of the runbook's config var list. */
+  readonly secrets: HerokuAppSecrets;
+  /** SECRET_KEY to keep (the live app's). Default: generated, 64 characters. */
+  readonly secretKey?: pulumi.Input<string>;
+  /** HASHIDS_SALT to keep (the live app's). Default: generated, 32 characters. */
+  readonly hashidsSalt?: pulumi.Input<string>;
+  /** More plain config vars, e.g. `{ ENGINE_URL: "bigquery://gyana-app-314217" }`. Default none. */
+  readonly extraConfigVars?: Readonly<Record<string, string>>;
+  /** More secret config vars. Default none. */
+  readonly extraSecretConfigVars?: pulumi.Input<Record<string, string>>;
+  /** Honeybadger data centre of the project. Default `us`. */
+  readonly honeybadger?: { readonly endpoint: "us" | "eu" };
+  /** Production: protect and retain on delete the app and the Postgres add-on. Default false. */
+  readonly protect?: boolean;
+  /**
+   * Existing resources to take over instead of creating (dynamic resources cannot use Pulumi's
+   * `import` option, pulumi/pulumi#16175): `app` adopts the app of this `name`; `postgres` and
+   * `redis` are the existing add-ons' *names*, adopted when they belong to the app. Default none.
+   */
+  readonly imports?: { readonly app?: string; readonly postgres?: string; readonly redis?: string };
+}
+
+function duplicates(names: string[]): string[] {
+  return [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+}
+
+/** A Gyana app on Heroku with everything the runbook's Heroku section sets up. */
+export class HerokuApp extends pulumi.ComponentResource {
+  public readonly appName: pulumi.Output<string>;
+  public readonly appId: pulumi.Output<string>;
+  public readonly webUrl: pulumi.Output<string | null>;
+  /** Plain config var names the program manages. */
+  public readonly configVarNames: pulumi.Output<string[]>;
+  /** Secret config var names (names in plain view, values secret). */
+  public readonly sensitiveConfigVarNames: pulumi.Output<string[]>;
+  public readonly postgresAddonName: pulumi.Output<string>;
+  public readonly redisAddonName: pulumi.Output<string>;
+
+  constructor(name: string, args: HerokuAppArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("gyana:heroku:App", name, {}, opts);
+    const region = args.region ?? DEFAULTS.region;
+    const protect = args.protect ?? DEFAULTS.protect;
+    const buildpacks = [...(args.buildpacks ?? DEFAULTS.buildpacks)];
+    const endpoint = args.honeybadger?.endpoint ?? DEFAULTS.honeybadgerEndpoint;
+    const extraPlain = args.extraConfigVars ?? {};
+    const managed = [...PLAIN_VAR_NAMES, ...SECRET_VAR_NAMES, ...ADDON_VAR_NAMES] as string[];
+    const clash = Object.keys(extraPlain).filter((k) => managed.includes(k));
+    if (clash.length > 0) {
+      throw new pulumi.ResourceError(
+        `\`extraConfigVars\` may not set ${clash.join(", ")}: the component sets ` +
+          "it from its real source (or the add-on owns it)",
+        this,
+      );
+    }
+    if (duplicates(buildpacks).length > 0) {
+      throw new pulumi.ResourceError(
+        `\`buildpacks\` lists ${duplicates(buildpacks).join(", ")} twice`,
+        this,
+      );
+    }
+    if (Object.keys(args.formation).length === 0) {
+      throw new pulumi.ResourceError("`formation` must declare at least one process type", this);
+    }
+    const child = { parent: this };
+    const kept = protect ? { protect: true, retainOnDelete: true } : {};
+
+    const app = new App(
+      name,
+      {
+        name: args.name,
+        region,
+        stack: args.stack,
+        ...(args.team !== undefined ? { team: args.team } : {}),
+        maintenance: args.maintenance ?? DEFAULTS.maintenance,
+        ...(args.imports?.app !== undefined ? { adopt: true } : {}),
+      },
+      { ...child, ...kept },
+    );
+    // Children refer to the app by id: a rename is then an in-place change of the app alone.
+    const appRef = app.appId;
+
+    const postgres = new Addon(
+      `${name}-postgres`,
+      {
+        app: appRef,
+        plan: args.addons.postgres.plan,
+        ...(args.imports?.postgres !== undefined ? { name: args.imports.postgres } : {}),
+      },
+      { ...child, ...kept },
+    );
+    const redis = new Addon(
+      `${name}-redis`,
+      {
+        app: appRef,
+        plan: args.addons.redis.plan,
+        ...(args.imports?.redis !== undefined ? { name: args.imports.redis } : {}),
+      },
+      child,
+    );
+    // Heroku rewrites REDIS_URL on rotation/failover; this keeps `?ssl_cert_reqs=none` on it
+    // (docs/redis-tls.md). The only resource that waits for an add-on.
+    new ConfigVarQuerySuffix(
+      `${name}-redis-tls`,
+      { app: appRef, name: "REDIS_URL", param: REDIS_TLS_PARAM, source: redis.addonId },
+      child,
+    );
+
+    new Buildpacks(`${name}-buildpacks`, { app: appRef, buildpacks }, child);
+
+    const secretKey =
+      args.secretKey ??
+      new random.RandomPassword(
+        `${name}-secret-key`,
+        { length: DEFAULTS.secretKeyLength, special: true, overrideSpecial: "!@#$%^&*(-_=+)" },
+        child,
+      ).result;
+    const hashidsSalt =
+      args.hashidsSalt ??
+      new random.RandomPassword(
+        `${name}-hashids-salt`,
+        { length: DEFAULTS.hashidsSaltLength, special: false },
+        child,
+      ).result;
+    const apiKey = new Authorization(
+      `${name}-api-key`,
+      { description: `HEROKU_API_KEY of ${args.name} (managed by Pulumi)` },
+      child,
+    );
+
+    const plainVars: Record<string, pulumi.Input<string>> = {
+      DJANGO_SETTINGS_MODULE: "gyana.settings.heroku",
+      ENVIRONMENT: args.environment,
+      EXTERNAL_URL: args.externalUrl,
+      GCP_BQ_SVC_ACCOUNT: args.serviceAccountEmail,
+      GCP_PROJECT: args.gcpProject,
+      GOOGLE_APPLICATION_CREDENTIALS: "google-credentials.json",
+      GS_BUCKET_NAME: args.bucketName,
+      HEROKU_APP: app.name,
+      ...extraPlain,
+    };
+    const secretVars: Record<string, pulumi.Input<string>> = {
+      GOOGLE_CREDENTIALS: args.googleCredentials,
+      HASHIDS_SALT: hashidsSalt,
+      HELLONEXT_SSO_TOKEN: args.secrets.hellonextSsoToken,
+      HEROKU_API_KEY: apiKey.token,
+      HONEYBADGER_API_KEY: args.secrets.honeybadgerApiKey,
+      HONEYCOMB_API_KEY: args.secrets.honeycombApiKey,
+      SECRET_KEY: secretKey,
+      SEGMENT_ANALYTICS_JS_WRITE_KEY: args.secrets.segmentAnalyticsJsWriteKey,
+      SEGMENT_ANALYTICS_WRITE_KEY: args.secrets.segmentAnalyticsWriteKey,
+      SENDGRID_API_KEY: args.secrets.sendgridApiKey,
+    };
+    const sensitiveVars =
+      args.extraSecretConfigVars === undefined
+        ? secretVars
+        : pulumi
+            .all([pulumi.output(args.extraSecretConfigVars), pulumi.output(secretVars)])
+            .apply(([extra, own]) => {
+              const taken = Object.keys(extra).filter(
+                (k) => managed.includes(k) || k in extraPlain,
+              );
+              if (taken.length > 0) {
+                throw new pulumi.ResourceError(
+                  `\`extraSecretConfigVars\` may not set ${taken.join(", ")}: it is already set`,
+                  this,
+                );
+              }
+              return { ...extra, ...own };
+            });
+    // Plain and secret vars in separate maps: one secret inside a map makes the whole map secret
+    // in a preview, and the names of the secret vars stay visible.
+    const configVars = new ConfigVars(
+      `${name}-config`,
+      { app: appRef, vars: plainVars, sensitiveVars },
+      child,
+    );
+
+    new Formation(`${name}-formation`, { app: appRef, processes: { ...args.formation } }, child);
+
+    const pipeline = args.pipeline.owner
+      ? new Pipeline(
+          `${name}-pipeline`,
+          { name: args.pipeline.name },
+          // Other stacks' apps are coupled to it: leave it in place if this stack goes away.
+          { ...child, protect, retainOnDelete: true },
+        )
+      : undefined;
+    new PipelineCoupling(
+      `${name}-pipeline-coupling`,
+      {
+        app: appRef,
+        pipeline: pipeline ? pipeline.pipelineId : args.pipeline.name,
+        stage: args.pipeline.stage,
+      },
+      child,
+    );
+
+    // Honeybadger: deploy tracking (release webhook) and Heroku platform errors (log drain).
+    const hbKey = pulumi.secret(
+      pulumi.output(args.secrets.honeybadgerApiKey).apply((k) => encodeURIComponent(k)),
+    );
+    const env = encodeURIComponent(args.environment);
+    new AppWebhook(
+      `${name}-honeybadger-deploys`,
+      {
+        app: appRef,
+        include: ["api:release"],
+        level: "notify",
+        url: pulumi.interpolate`https://${HONEYBADGER_API_HOSTS[endpoint]}/v1/deploys/heroku?environment=${env}&api_key=${hbKey}`,
+      },
+      child,
+    );
+    new LogDrain(
+      `${name}-honeybadger-logs`,
+      {
+        app: appRef,
+        url: pulumi.interpolate`https://${HONEYBADGER_LOGPLEX_HOST}/v1/events?api_key=${hbKey}&env=${env}`,
+      },
+      child,
+    );
+
+    this.appName = app.name;
+    this.appId = app.appId;
+    this.webUrl = app.webUrl;
+    this.configVarNames = pulumi.output(Object.keys(plainVars).sort());
+    this.sensitiveConfigVarNames = configVars.sensitiveVarNames;
+    this.postgresAddonName = postgres.name;
+    this.redisAddonName = redis.name;
+    this.registerOutputs({
+      appName: this.appName,
+      appId: this.appId,
+      webUrl: this.webUrl,
+      configVarNames: this.configVarNames,
+      sensitiveConfigVarNames: this.sensitiveConfigVarNames,
+      postgresAddonName: this.postgresAddonName,
+      redisAddonName: this.redisAddonName,
+    });
+  }
+}
