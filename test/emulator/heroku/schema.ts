@@ -98,7 +98,8 @@ const FORMATS: Record<string, RegExp> = {
   date: /^\d{4}-\d{2}-\d{2}$/,
   uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
   email: /^[^@\s]+@[^@\s]+$/,
-  uri: /^[a-z][a-z0-9+.-]*:\S*$/i,
+  // Heroku marks plain hostnames (domain `hostname`) as `uri`, and accepts them.
+  uri: /^\S+$/,
   ipv4: /^(\d{1,3}\.){3}\d{1,3}$/,
 };
 

@@ -272,9 +272,9 @@ export function promotionTargetShape(p: PromotionRecord, t: PromotionTargetRecor
   };
 }
 
-export function dynoShape(app: AppRecord, d: DynoRecord, baseUrl: string): Json {
+export function dynoShape(app: AppRecord, d: DynoRecord): Json {
   return {
-    attach_url: d.attach ? `${baseUrl.replace(/^http/, "rendezvous")}/${d.id}` : null,
+    attach_url: d.attach ? `rendezvous://rendezvous.runtime.heroku.com:5000/${d.id}` : null,
     command: d.command,
     created_at: isoSeconds(d.createdAt),
     id: d.id,

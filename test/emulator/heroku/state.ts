@@ -556,17 +556,18 @@ export class EmulatorState {
     input: { processTypes: Record<string, string>; description?: string; createdAt?: Date },
   ): ReleaseRecord {
     const app = typeof appOrName === "string" ? this.app(appOrName) : appOrName;
+    const at = input.createdAt ?? this.now();
     const slug: SlugRecord = {
       id: newId(),
       processTypes: { ...input.processTypes },
       commit: hex(20),
-      createdAt: input.createdAt ?? this.now(),
+      createdAt: at,
     };
     app.slugs.set(slug.id, slug);
     return this.createRelease(app, {
       description: input.description ?? `Deploy ${slug.commit.slice(0, 8)}`,
       slug,
-      createdAt: input.createdAt,
+      createdAt: at,
     });
   }
 

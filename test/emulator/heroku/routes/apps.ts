@@ -43,5 +43,4 @@ export const appRoutes: Routes = {
     state.deleteApp(app);
     return { body: shape };
   },
-  "GET /account/rate-limits": () => ({ body: { remaining: 4500 } }),
 };
