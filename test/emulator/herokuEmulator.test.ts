@@ -209,6 +209,40 @@ describe("lists", () => {
   });
 });
 
+describe("buildpacks", () => {
+  beforeEach(() => start({ pageSize: 2 }));
+
+  it("replaces the ordered list and pages it by ordinal even when asked for id ranges", async () => {
+    emu.state.createApp({ name: "gyana-dev" });
+    const put = await call("PUT", "/apps/gyana-dev/buildpack-installations", {
+      updates: [
+        { buildpack: "heroku/nodejs" },
+        { buildpack: "heroku/python" },
+        { buildpack: "https://github.com/heroku/heroku-buildpack-apt" },
+      ],
+    });
+    expect(put.body.map((b: { ordinal: number }) => b.ordinal)).toEqual([0, 1, 2]);
+    expect(put.body[1].buildpack.name).toBe("heroku/python");
+    const first = await call("GET", "/apps/gyana-dev/buildpack-installations", undefined, {
+      Range: "id ..; max=2;",
+    });
+    expect(first.status).toBe(206);
+    const rest = await call("GET", "/apps/gyana-dev/buildpack-installations", undefined, {
+      Range: first.headers.get("next-range")!,
+    });
+    expect(rest.body).toEqual([
+      {
+        ordinal: 2,
+        buildpack: {
+          url: "https://github.com/heroku/heroku-buildpack-apt",
+          name: "https://github.com/heroku/heroku-buildpack-apt",
+        },
+      },
+    ]);
+    expect(emu.violations).toEqual([]);
+  });
+});
+
 describe("add-ons", () => {
   beforeEach(() => start({ addonProvisioningPolls: 2 }));
 
@@ -316,6 +350,13 @@ describe("faults", () => {
     expect((await call("GET", "/apps/gyana-dev/config-vars")).status).toBe(200);
   });
 
+  it("delays a 2xx fault without a body and then answers normally", async () => {
+    emu.state.createApp({ name: "gyana-dev" });
+    emu.faults.inject({ path: "/apps/gyana-dev", status: 200, delayMs: 50 });
+    const res = await call("GET", "/apps/gyana-dev");
+    expect(res.body.name).toBe("gyana-dev");
+  });
+
   it("drops the connection without an answer", async () => {
     emu.faults.inject({ path: /^\/apps/, drop: true });
     await expect(call("GET", "/apps")).rejects.toThrow();
@@ -369,6 +410,30 @@ describe("releases, dynos and promotions", () => {
     const list = (await call("GET", "/apps/gyana-beta/releases")).body;
     expect(list.map((r: { version: number }) => r.version)).toEqual([1, 2, 3, 4, 5]);
     expect(list[1].created_at).toBe("2026-11-20T10:00:00Z");
+    expect(emu.violations).toEqual([]);
+  });
+
+  it("releases a slug; one with a release phase stays pending for a poll", async () => {
+    const app = emu.state.createApp({ name: "gyana-beta" });
+    const first = emu.state.deploy(app, {
+      processTypes: { web: "gunicorn", release: "python manage.py migrate" },
+    });
+    const slug = await call("GET", `/apps/gyana-beta/slugs/${first.slug!.id}`);
+    expect(slug.body.process_types).toEqual({
+      web: "gunicorn",
+      release: "python manage.py migrate",
+    });
+    const created = await call("POST", "/apps/gyana-beta/releases", {
+      slug: first.slug!.id,
+      description: "Re-release",
+    });
+    expect(created.body).toMatchObject({
+      version: 3,
+      status: "pending",
+      description: "Re-release",
+    });
+    expect((await call("GET", "/apps/gyana-beta/releases/3")).body.status).toBe("pending");
+    expect((await call("GET", "/apps/gyana-beta/releases/3")).body.status).toBe("succeeded");
     expect(emu.violations).toEqual([]);
   });
 

@@ -25,6 +25,7 @@ export interface Ctx {
   body: unknown;
   req: IncomingMessage;
   baseUrl: string;
+  rateLimitRemaining: () => number;
 }
 
 export type Result =

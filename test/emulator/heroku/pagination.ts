@@ -51,7 +51,9 @@ export function paginate(
   pageSize: number,
   cap: number,
 ): Page {
-  const field = range?.field ?? defaultField;
+  // A client that always asks for `id` ranges still pages lists without ids (buildpacks).
+  const field =
+    range?.field && (all.length === 0 || range.field in all[0]!) ? range.field : defaultField;
   const desc = range?.desc ?? false;
   const sortValue = (item: Record<string, unknown>): unknown => item[field];
   const sorted = [...all].sort((x, y) => compare(sortValue(x), sortValue(y)) * (desc ? -1 : 1));

@@ -165,7 +165,10 @@ export async function startHerokuEmulator(
         req.socket.destroy();
         return;
       }
-      if (fault.status !== undefined) {
+      // A 2xx fault without a body only delays: the request is then handled normally.
+      const passThrough =
+        fault.status !== undefined && fault.status < 300 && fault.body === undefined;
+      if (fault.status !== undefined && !passThrough) {
         const headers: Record<string, string> = {};
         if (fault.retryAfter !== undefined) headers["Retry-After"] = String(fault.retryAfter);
         send(
@@ -245,7 +248,14 @@ export async function startHerokuEmulator(
       return;
     }
     state.tick();
-    const ctx: Ctx = { state, params: match.params, body, req, baseUrl };
+    const ctx: Ctx = {
+      state,
+      params: match.params,
+      body,
+      req,
+      baseUrl,
+      rateLimitRemaining: () => limiter.remaining(),
+    };
     let result: Result;
     try {
       result = await handler(ctx);

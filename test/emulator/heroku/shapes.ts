@@ -16,6 +16,7 @@ import {
   type PromotionRecord,
   type PromotionTargetRecord,
   type ReleaseRecord,
+  type SlugRecord,
   type SniEndpointRecord,
   type WebhookRecord,
 } from "./state";
@@ -285,5 +286,21 @@ export function dynoShape(app: AppRecord, d: DynoRecord): Json {
     state: d.state === "complete" ? "down" : d.state,
     type: d.type,
     updated_at: isoSeconds(d.updatedAt),
+  };
+}
+
+export function slugShape(app: AppRecord, s: SlugRecord): Json {
+  return {
+    blob: { method: "get", url: `https://s3.amazonaws.com/heroku-slugs/${s.id}.tar.gz` },
+    buildpack_provided_description: app.buildpacks.length ? "Python" : null,
+    checksum: `SHA256:${s.commit.padEnd(64, "0")}`,
+    commit: s.commit,
+    commit_description: null,
+    created_at: isoSeconds(s.createdAt),
+    id: s.id,
+    process_types: { ...s.processTypes },
+    size: 52_428_800,
+    stack: { id: app.stack.id, name: app.stack.name },
+    updated_at: isoSeconds(s.createdAt),
   };
 }

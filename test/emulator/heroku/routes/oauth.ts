@@ -61,5 +61,7 @@ export const oauthRoutes: Routes = {
     a.updatedAt = state.now();
     return { status: 200, body: oauthShape(a) };
   },
-  "GET /account/rate-limits": () => ({ body: { remaining: 4500 } }),
+  "GET /account/rate-limits": ({ rateLimitRemaining }) => ({
+    body: { remaining: rateLimitRemaining() },
+  }),
 };

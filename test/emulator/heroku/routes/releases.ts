@@ -1,5 +1,5 @@
 // Releases: list, info (a GET of a pending release is a poll), rollback and release-from-slug.
-import { releaseShape } from "../shapes";
+import { releaseShape, slugShape } from "../shapes";
 import { notFound, type Routes } from "../http";
 
 export const releaseRoutes: Routes = {
@@ -31,5 +31,11 @@ export const releaseRoutes: Routes = {
       pendingPolls: "release" in slug.processTypes ? 1 : 0,
     });
     return { body: releaseShape(state, app, release) };
+  },
+  "GET /apps/{app}/slugs/{slug}": ({ state, params }) => {
+    const app = state.app(params.app!);
+    const slug = app.slugs.get(params.slug!);
+    if (!slug) throw notFound("slug");
+    return { body: slugShape(app, slug) };
   },
 };
