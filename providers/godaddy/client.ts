@@ -45,11 +45,31 @@ export class GoDaddyApiError extends Error {
     // nothing on `this`: assign the message explicitly.
     this.message = message;
     this.name = "GoDaddyApiError";
+    Error.captureStackTrace?.(this, GoDaddyApiError);
+  }
+
+  // Besides giving a stack-free JSON form, a method makes Pulumi's closure serializer keep the
+  // prototype chain to Error.prototype (a constructor-only class loses it: `instanceof Error`
+  // and `String(error)` then fail in the provider host).
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      status: this.status,
+      code: this.code,
+      method: this.method,
+      path: this.path,
+      retryAfterSec: this.retryAfterSec,
+    };
   }
 }
 
+/** A 404 from GoDaddy. Checks the status, not the class: a serialized provider has its own copy. */
 export function isGoDaddyNotFound(error: unknown): boolean {
-  return error instanceof GoDaddyApiError && error.status === 404;
+  return (
+    (error as { name?: unknown; status?: unknown } | null)?.name === "GoDaddyApiError" &&
+    (error as { status?: unknown }).status === 404
+  );
 }
 
 export interface GoDaddyClientOptions {

@@ -270,6 +270,14 @@ describe("DnsRecord, loaded from its serialized form", () => {
     ]);
   });
 
+  it("throws a real Error from the hosted provider, so the engine prints its message", async () => {
+    emulator.faults.accessDenied = true;
+    const error = await provider.create(await checked(inputs())).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(String(error)).toMatch(/^GoDaddyApiError: GoDaddy API GET \/v1\/domains\/gyana.com/);
+    expect(error).toMatchObject({ status: 403, code: "ACCESS_DENIED" });
+  });
+
   it("explains GoDaddy's 2024 DNS API restriction on 403 ACCESS_DENIED", async () => {
     emulator.faults.accessDenied = true;
     await expect(provider.create(await checked(inputs()))).rejects.toThrow(
