@@ -75,7 +75,7 @@ describe("Pipeline and PipelineCoupling providers (serialized, against the emula
     const updated = await coupling.provider.update!(c.id, c.outs, promoted);
     expect(updated.outs.stage).toBe("production");
     expect(emu.requests.filter((r) => r.method !== "GET").map((r) => r.route)).toEqual([
-      "PATCH /pipeline-couplings/{id}",
+      "PATCH /pipeline-couplings/{pipeline_coupling}",
     ]);
     expect(
       await coupling.provider.diff!(c.id, c.outs, { ...coupling.inputs, pipeline: "other" }),
