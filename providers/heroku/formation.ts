@@ -75,7 +75,7 @@ async function apply(
   appId: string,
   processes: Record<string, Process>,
 ): Promise<string[]> {
-  const types = Object.keys(processes);
+  const types = Object.keys(processes).sort();
   if (types.length === 0) return [];
   const path = `/apps/${seg(appId)}/formation`;
   const updates = (list: string[]) => ({

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigVars, type ConfigVarsInputs, type ConfigVarsOutputs } from "../../providers/heroku";
 import { declareAndLoad, type SerializedResource } from "../support/hostedProvider";
-import { counted, useHerokuEmulator } from "./herokuTestKit";
+import { counted, secretOutputsOf, useHerokuEmulator } from "./herokuTestKit";
 
 const env = useHerokuEmulator();
 let cv: SerializedResource;
@@ -45,6 +45,13 @@ describe("ConfigVars provider (serialized, against the emulator)", () => {
     });
     expect(JSON.stringify(cv.resource.maskedInputs)).not.toContain(SECRET);
     expect(JSON.stringify(cv.resource.maskedInputs)).not.toContain("hb-key");
+  });
+
+  it("asks the engine to keep the sensitive values secret in state", async () => {
+    const secrets = await secretOutputsOf(() => {
+      new ConfigVars("cv", { app: "a", sensitiveVars: { S: "s" } });
+    });
+    expect(secrets["cv"]).toEqual(["sensitiveVars"]);
   });
 
   it("rejects bad keys and a key that is both plain and sensitive, naming the property", async () => {

@@ -6,6 +6,7 @@ import {
   type HerokuEmulator,
   type HerokuEmulatorOptions,
 } from "../emulator/heroku";
+import { runUnderMocks } from "../../tools/mockRuntime";
 
 /** Starts an emulator before the file's tests and points HEROKU_API_URL/KEY at it. */
 export function useHerokuEmulator(options: HerokuEmulatorOptions = {}): { emu: HerokuEmulator } {
@@ -31,4 +32,40 @@ export async function counted<T>(
   const before = emu.requests.length;
   const result = await step();
   return { result, routes: emu.requests.slice(before).map((r) => r.route) };
+}
+
+interface RegisterRequestLike {
+  getName(): string;
+  getAdditionalsecretoutputsList(): string[];
+}
+
+/**
+ * The `additionalSecretOutputs` each declared resource sends to the engine, per resource name (the
+ * mock runtime records inputs, not options, so this listens on the monitor while declaring).
+ */
+export async function secretOutputsOf(declare: () => void): Promise<Record<string, string[]>> {
+  const seen: Record<string, string[]> = {};
+  await runUnderMocks({
+    project: "gyana-infra",
+    stack: "test",
+    config: {},
+    secretKeys: [],
+    program: () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const settings = require("@pulumi/pulumi/runtime/settings") as {
+        getMonitor(): {
+          registerResource(req: RegisterRequestLike, cb: unknown): Promise<void>;
+        };
+      };
+      const monitor = settings.getMonitor();
+      const original = monitor.registerResource.bind(monitor);
+      monitor.registerResource = (req, cb) => {
+        seen[req.getName()] = req.getAdditionalsecretoutputsList();
+        return original(req, cb);
+      };
+      declare();
+      return {};
+    },
+  });
+  return seen;
 }

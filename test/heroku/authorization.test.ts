@@ -1,0 +1,94 @@
+// Authorization through the serialized provider against the emulator: least-privilege default
+// scope, the token is a secret output that works as a bearer token, any change replaces it,
+// delete revokes it (404 tolerated).
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  Authorization,
+  DEFAULT_AUTHORIZATION_SCOPE,
+  type AuthorizationInputs,
+  type AuthorizationOutputs,
+} from "../../providers/heroku";
+import { declareAndLoad, type SerializedResource } from "../support/hostedProvider";
+import { counted, secretOutputsOf, useHerokuEmulator } from "./herokuTestKit";
+import { HerokuClient } from "../../providers/heroku/client";
+
+const env = useHerokuEmulator();
+let auth: SerializedResource;
+
+beforeAll(async () => {
+  const loaded = await declareAndLoad(() => {
+    new Authorization("auth", { description: "gyana-dev HEROKU_API_KEY (custom domains)" });
+  });
+  auth = loaded.get("auth")!;
+});
+
+describe("Authorization provider (serialized, against the emulator)", () => {
+  it("defaults to the read + write scopes and rejects unknown scopes", async () => {
+    const result = await auth.provider.check!({}, auth.inputs);
+    expect(result.inputs.scope).toEqual(["read", "write"]);
+    expect(DEFAULT_AUTHORIZATION_SCOPE).toEqual(["read", "write"]);
+    const bad = await auth.provider.check!(
+      {},
+      { description: "x", scope: ["admin"], expiresIn: 1.5 },
+    );
+    expect(bad.failures).toEqual([
+      {
+        property: "scope",
+        reason:
+          '`scope` "admin" is not one of global, identity, read, write, read-protected, write-protected',
+      },
+      { property: "expiresIn", reason: "`expiresIn` must be a whole number of seconds > 0" },
+    ]);
+  });
+
+  it("creates a working token, reads back with one GET, diffs empty, replaces on any change and revokes on delete", async () => {
+    const { emu } = env;
+    const inputs = (await auth.provider.check!({}, { ...auth.inputs, expiresIn: 3600 }))
+      .inputs as AuthorizationInputs;
+    const create = await counted(emu, () => auth.provider.create(inputs));
+    const { id, outs } = create.result as { id: string; outs: AuthorizationOutputs };
+    expect(create.routes).toEqual(["POST /oauth/authorizations"]);
+    expect(emu.requests.at(-1)?.body).toEqual({
+      description: "gyana-dev HEROKU_API_KEY (custom domains)",
+      scope: ["read", "write"],
+      expires_in: 3600,
+    });
+    expect(outs.authorizationId).toBe(id);
+    expect(outs.token).toMatch(/^HRKU-/);
+    expect(Date.parse(outs.expiresAt!)).toBeGreaterThan(Date.now());
+    const asApp = new HerokuClient({ token: outs.token, baseUrl: emu.url });
+    await expect(asApp.get("/account/rate-limits")).resolves.toHaveProperty("remaining");
+
+    const read = await counted(emu, () => auth.provider.read!(id, outs));
+    expect(read.routes).toEqual(["GET /oauth/authorizations/{oauth_authorization}"]);
+    expect(read.result.props).toEqual(outs);
+    const noop = await counted(emu, () => auth.provider.diff!(id, outs, inputs));
+    expect(noop.result).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(noop.routes).toEqual([]);
+    for (const change of [
+      { description: "other" },
+      { scope: ["global"] },
+      { expiresIn: 60 },
+    ] as Partial<AuthorizationInputs>[]) {
+      const key = Object.keys(change)[0]!;
+      expect(await auth.provider.diff!(id, outs, { ...inputs, ...change })).toEqual({
+        changes: true,
+        replaces: [key],
+        deleteBeforeReplace: false,
+      });
+    }
+
+    await auth.provider.delete!(id, outs);
+    expect(emu.state.authorizations.has(id)).toBe(false);
+    await auth.provider.delete!(id, outs);
+    expect(await auth.provider.read!(id, outs)).toEqual({ id: "" });
+    expect(emu.violations).toEqual([]);
+  });
+
+  it("marks the token as an additional secret output of the resource", async () => {
+    const secrets = await secretOutputsOf(() => {
+      new Authorization("auth", { description: "d" });
+    });
+    expect(secrets["auth"]).toEqual(["token"]);
+  });
+});
