@@ -71,6 +71,18 @@ describe("schema checks", () => {
     expect(emu.violations[0]).toContain("secret_token");
   });
 
+  it("refuses webhook entities Heroku does not publish, without a schema violation", async () => {
+    emu.state.createApp({ name: "gyana-dev" });
+    const res = await call("POST", "/apps/gyana-dev/webhooks", {
+      include: ["api:release", "api:deploy"],
+      level: "notify",
+      url: "https://api.honeybadger.io/v1/deploys/heroku",
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.message).toContain("api:deploy");
+    expect(emu.violations).toEqual([]);
+  });
+
   it("answers an unknown route with not_found and records it", async () => {
     const res = await call("GET", "/apps/gyana-dev/not-a-thing");
     expect(res.status).toBe(404);

@@ -156,6 +156,17 @@ function prepare(): Prepared {
       });
     });
   }
+  // Heroku returns every field of a resource. The schema says so (strictProperties) for most
+  // resources but not all (pipeline, pipeline-coupling, team-app): hold those to it too, except
+  // add-on-config, which a request body also uses.
+  for (const [name, def] of Object.entries(root.definitions) as [
+    string,
+    Record<string, unknown>,
+  ][]) {
+    if (def.properties && def.required === undefined && name !== "add-on-config") {
+      def.strictProperties = true;
+    }
+  }
   applyStrictProperties(root);
   const ajv = new Ajv({ strict: false, validateSchema: false, allErrors: false });
   for (const [name, re] of Object.entries(FORMATS)) ajv.addFormat(name, re);

@@ -18,6 +18,28 @@ function webhook(app: AppRecord, id: string): WebhookRecord {
   return found;
 }
 
+/** The schema leaves `include` open; Heroku accepts only these entities (tf-provider's list). */
+const WEBHOOK_ENTITIES = [
+  "api:addon-attachment",
+  "api:addon",
+  "api:app",
+  "api:build",
+  "api:collaborator",
+  "api:domain",
+  "api:dyno",
+  "api:formation",
+  "api:release",
+  "api:sni-endpoint",
+  "dyno",
+];
+
+function checkInclude(include: string[] | undefined): void {
+  const unknown = (include ?? []).filter((i) => !WEBHOOK_ENTITIES.includes(i));
+  if (unknown.length) {
+    throw invalid(`Include contains unsupported entities: ${unknown.join(", ")}`);
+  }
+}
+
 interface WebhookBody {
   include?: string[];
   level?: "notify" | "sync";
@@ -34,6 +56,7 @@ export const drainRoutes: Routes = {
       throw invalid("Url has already been taken");
     }
     if (!/^(https?|syslog(\+tls)?):\/\//.test(url)) throw invalid("Url is invalid");
+    if (app.logDrains.size >= 5) throw invalid("You can only have 5 log drains per app.");
     const now = state.now();
     const record: LogDrainRecord = {
       id: newId(),
@@ -63,6 +86,7 @@ export const drainRoutes: Routes = {
     const app = state.app(params.app!);
     const b = body as Required<Pick<WebhookBody, "include" | "level" | "url">> & WebhookBody;
     if (app.webhooks.size >= 10) throw invalid("You can only have 10 webhooks per app.");
+    checkInclude(b.include);
     const now = state.now();
     const record: WebhookRecord = {
       id: newId(),
@@ -89,6 +113,7 @@ export const drainRoutes: Routes = {
     const app = state.app(params.app!);
     const w = webhook(app, params.app_webhook!);
     const b = body as WebhookBody;
+    checkInclude(b.include);
     if (b.include !== undefined) w.include = b.include;
     if (b.level !== undefined) w.level = b.level;
     if (b.url !== undefined) w.url = b.url;
