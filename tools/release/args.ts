@@ -4,8 +4,9 @@ import { parseFlags, UsageError } from "./cli";
 export const RELEASE_USAGE = `Usage:
   npm run release -- --from <stack> --to <stack> [options]
 
-Promotes the exact slug that passed QA on the source app (its current release) to the target
-app through their Heroku pipeline: no rebuild. Without --execute it only prints the plan.
+Promotes the exact slug that passed QA on the source app (its newest release, which must have
+succeeded) to the target app through their Heroku pipeline: no rebuild. Without --execute it
+only prints the plan.
 
 Options:
   --from <stack>       source stack, normally staging (gyana-release)

@@ -84,7 +84,9 @@ async function release(args: ReleaseArgs, deps: ReleaseDeps): Promise<number> {
     listReleases(client, sourceName),
     listReleases(client, targetName),
   ]);
-  const sourceRelease = currentRelease(sourceReleases);
+  // The newest release, not merely the current one: a newer release still pending or failed
+  // means staging is mid-deploy or broken, not in the state QA signed off.
+  const sourceRelease = sourceReleases.at(-1);
   checkPromotion({ source, target, sourceCoupling, targetCoupling, sourceRelease });
   if (!sourceCoupling || !targetCoupling || !sourceRelease) throw new Error("unreachable");
 

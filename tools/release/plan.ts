@@ -54,8 +54,9 @@ export function checkPromotion(input: {
   if (!sourceRelease) throw new ReleasePlanError(`${source.name} has no release to promote`);
   if (sourceRelease.status !== "succeeded") {
     throw new ReleasePlanError(
-      `${source.name}'s current release v${sourceRelease.version} is ${sourceRelease.status}, ` +
-        `not succeeded: only a release that passed its release phase (and QA) is promoted`,
+      `${source.name}'s newest release v${sourceRelease.version} is ${sourceRelease.status}, ` +
+        `not succeeded: a deploy there is still running or has failed, so it is not the build ` +
+        `QA signed off. Promote once its newest release has succeeded.`,
     );
   }
   if (!sourceRelease.slug?.id) {
@@ -87,7 +88,7 @@ export function releasePlanText(plan: ReleasePlan): string[] {
   const { source, target, pipeline } = plan;
   return [
     `Release plan: ${source.app.name} → ${target.app.name} (pipeline ${pipeline.name}, ${pipeline.id})`,
-    `  source: ${source.app.name} [${source.coupling.stage}] current release ${describeRelease(source.release)}`,
+    `  source: ${source.app.name} [${source.coupling.stage}] newest release ${describeRelease(source.release)}`,
     `  target: ${target.app.name} [${target.coupling.stage}] current release ` +
       (target.release ? describeRelease(target.release) : "(none)") +
       `; maintenance ${target.app.maintenance ? "on" : "off"}`,
