@@ -306,6 +306,48 @@ describe("add-ons", () => {
   });
 });
 
+describe("add-on timing and app deletion", () => {
+  it("provisions after a wall-clock delay when started with addonProvisioningDelayMs", async () => {
+    await start({ addonProvisioningDelayMs: 100 });
+    emu.state.createApp({ name: "gyana-dev" });
+    const created = await call("POST", "/apps/gyana-dev/addons", { plan: "heroku-redis:mini" });
+    expect((await call("GET", `/addons/${created.body.id}`)).body.state).toBe("provisioning");
+    await new Promise((r) => setTimeout(r, 120));
+    expect((await call("GET", "/apps/gyana-dev/config-vars")).body.REDIS_URL).toMatch(/^rediss:/);
+  });
+
+  it("deletes an app's add-ons, domains and coupling with the app", async () => {
+    await start();
+    const app = emu.state.createApp({ name: "gyana-dev" });
+    const addon = emu.state.createAddon(app, { plan: "heroku-redis:mini", provisioned: true });
+    emu.state.createDomain(app, "dev.gyana.com", null);
+    const pipeline = (await call("POST", "/pipelines", { name: "gyana" })).body;
+    const coupling = (
+      await call("POST", "/pipeline-couplings", {
+        app: app.id,
+        pipeline: pipeline.id,
+        stage: "development",
+      })
+    ).body;
+    await call("DELETE", "/apps/gyana-dev");
+    expect((await call("GET", `/addons/${addon.name}`)).body).toEqual({
+      id: "not_found",
+      message: "Couldn't find that add on.",
+    });
+    expect((await call("GET", `/pipeline-couplings/${coupling.id}`)).status).toBe(404);
+    expect((await call("POST", "/apps", { name: "gyana-other" })).status).toBe(201);
+    expect(
+      (
+        await call("POST", "/apps/gyana-other/domains", {
+          hostname: "dev.gyana.com",
+          sni_endpoint: null,
+        })
+      ).status,
+    ).toBe(201);
+    expect(emu.violations).toEqual([]);
+  });
+});
+
 describe("formation and domains", () => {
   beforeEach(() => start());
 
@@ -430,6 +472,7 @@ describe("releases, dynos and promotions", () => {
     const first = emu.state.deploy(app, {
       processTypes: { web: "gunicorn", release: "python manage.py migrate" },
     });
+    expect([...app.formation.keys()]).toEqual(["web"]);
     const slug = await call("GET", `/apps/gyana-beta/slugs/${first.slug!.id}`);
     expect(slug.body.process_types).toEqual({
       web: "gunicorn",

@@ -571,10 +571,15 @@ export class EmulatorState {
     });
   }
 
-  /** Process types follow the released slug: new ones appear (web at 1, others at 0). */
+  /**
+   * Process types follow the released slug: new ones appear (web at 1, others at 0), missing
+   * ones go, and `release` never becomes a formation type.
+   */
   private syncFormation(app: AppRecord, slug: SlugRecord): void {
     const now = this.now();
     for (const [type, command] of Object.entries(slug.processTypes)) {
+      // The release phase runs once per release; it is not a scalable process type.
+      if (type === "release") continue;
       const existing = app.formation.get(type);
       if (existing) {
         existing.command = command;
@@ -591,7 +596,7 @@ export class EmulatorState {
       });
     }
     for (const type of [...app.formation.keys()]) {
-      if (!(type in slug.processTypes)) app.formation.delete(type);
+      if (!(type in slug.processTypes) || type === "release") app.formation.delete(type);
     }
   }
 
