@@ -28,8 +28,16 @@ export interface CustomDomainArgs {
   readonly privateKey: pulumi.Input<string>;
   /** Protect every child from deletion (production). Default false. */
   readonly protect?: boolean;
-  /** Take over Heroku domains and GoDaddy records made by hand before this stack. Default false. */
-  readonly adoptExisting?: boolean;
+  /**
+   * Resources made by hand before this stack, to take over instead of creating (Pulumi cannot
+   * import dynamic-provider resources). Default: adopt nothing.
+   */
+  readonly adopt?: {
+    /** Name or id of the app's existing SNI endpoint: the declared certificate is uploaded to it. */
+    readonly sniEndpoint?: string;
+    /** Hostnames whose Heroku domain and GoDaddy CNAME record already exist. */
+    readonly hostnames?: readonly string[];
+  };
 }
 
 /** A DNS record to create by hand, in the words of GoDaddy's DNS manager. */
@@ -70,6 +78,11 @@ export function customDomainArgProblems(args: CustomDomainArgs): string[] {
       problems.push(`\`hostnames\`: ${hostname} is not inside \`zone\` ${args.zone}`);
     }
   }
+  for (const hostname of args.adopt?.hostnames ?? []) {
+    if (!seen.has(hostname.toLowerCase())) {
+      problems.push(`\`adopt.hostnames\`: ${hostname} is not one of \`hostnames\``);
+    }
+  }
   const ttl = args.ttl ?? MIN_DNS_TTL;
   if (!Number.isInteger(ttl) || ttl < MIN_DNS_TTL) {
     problems.push(
@@ -103,24 +116,30 @@ export class CustomDomain extends pulumi.ComponentResource {
     const ttl = args.ttl ?? MIN_DNS_TTL;
     const zone = args.zone.toLowerCase();
     const hostnames = args.hostnames.map((h) => h.toLowerCase());
-    const adopt = args.adoptExisting ?? false;
+    const adopted = new Set((args.adopt?.hostnames ?? []).map((h) => h.toLowerCase()));
     const childOpts = { parent: this, protect: args.protect ?? false };
 
     const certificate = new SniEndpoint(
       `${name}-cert`,
-      { app: args.app, certificateChain: args.certificateChain, privateKey: args.privateKey },
+      {
+        app: args.app,
+        certificateChain: args.certificateChain,
+        privateKey: args.privateKey,
+        ...(args.adopt?.sniEndpoint ? { adopt: args.adopt.sniEndpoint } : {}),
+      },
       childOpts,
     );
 
     const routes = hostnames.map((hostname) => {
       const host = hostname.slice(0, -(zone.length + 1));
+      const adopt = adopted.has(hostname) ? { adopt: true } : {};
       const domain = new Domain(
         `${name}-${slug(hostname)}`,
         {
           app: args.app,
           hostname,
           sniEndpoint: certificate.sniEndpointId,
-          ...(adopt ? { adopt } : {}),
+          ...adopt,
         },
         childOpts,
       );
@@ -134,7 +153,7 @@ export class CustomDomain extends pulumi.ComponentResource {
             name: host,
             data: target,
             ttl,
-            ...(adopt ? { adopt } : {}),
+            ...adopt,
           },
           childOpts,
         );

@@ -155,7 +155,7 @@ export const dnsRecordProvider: pulumi.dynamic.ResourceProvider<DnsRecordInputs,
         const found = existing.map((r) => `${r.data} (TTL ${r.ttl ?? "?"})`).join(", ");
         throw new Error(
           `GoDaddy already has a ${type} record for ${fqdn} pointing to ${found}, which this stack did not create. ` +
-            `To manage it here, set \`adopt: true\` on the record (CustomDomain: \`adoptExisting: true\`), ` +
+            `To manage it here, set \`adopt: true\` on the record (CustomDomain: list the hostname in \`adopt.hostnames\`), ` +
             `which points it to ${data}; or delete it in GoDaddy's DNS manager and run \`pulumi up\` again.`,
         );
       }

@@ -124,7 +124,7 @@ export const domainProvider: pulumi.dynamic.ResourceProvider<DomainInputs, Domai
       if (!inputs.adopt) {
         throw new Error(
           `${inputs.hostname} is already a domain of app ${inputs.app} (added outside this stack). ` +
-            "To manage it here, set `adopt: true` on the domain (CustomDomain: `adoptExisting: true`); " +
+            "To manage it here, set `adopt: true` on the domain (CustomDomain: list it in `adopt.hostnames`); " +
             `or remove it with \`heroku domains:remove ${inputs.hostname} -a ${inputs.app}\` and run \`pulumi up\` again.`,
         );
       }

@@ -10,6 +10,7 @@ import {
   deleteIgnoringNotFound,
   diffDeclared,
   gone,
+  report,
   seg,
   unlessNotFound,
 } from "./providerKit";
@@ -21,6 +22,13 @@ export interface SniEndpointInputs {
   certificateChain: string;
   /** Unencrypted PEM private key of the server certificate. Secret. */
   privateKey: string;
+  /**
+   * Name or id of an SNI endpoint made by hand to take over on create: the declared certificate
+   * is uploaded to it (PATCH) instead of adding a second endpoint. Pulumi cannot import
+   * dynamic-provider resources (pulumi/pulumi#16175), so this is the explicit way in. Only read
+   * by `create`.
+   */
+  adopt?: string;
 }
 
 export interface SniEndpointOutputs extends SniEndpointInputs {
@@ -55,6 +63,7 @@ function normalizePem(pem: string): string {
 }
 
 function outputsFrom(body: SniBody, inputs: SniEndpointInputs): SniEndpointOutputs {
+  const adopt = inputs.adopt === undefined ? {} : { adopt: inputs.adopt };
   const subject = body.ssl_cert?.subject ?? "";
   const commonNames = [...subject.matchAll(/(?:^|[/,]\s*)CN\s*=\s*([^/,]+)/g)].map((m) =>
     (m[1] ?? "").trim(),
@@ -67,6 +76,7 @@ function outputsFrom(body: SniBody, inputs: SniEndpointInputs): SniEndpointOutpu
     // PEM is not reported as drift.
     certificateChain: sameCertificate ? inputs.certificateChain : body.certificate_chain,
     privateKey: inputs.privateKey,
+    ...adopt,
     sniEndpointId: body.id,
     name: body.name,
     appId: body.app?.id ?? "",
@@ -83,6 +93,7 @@ export const sniEndpointProvider: pulumi.dynamic.ResourceProvider<
   async check(_olds, news) {
     const failures = new Failures();
     failures.string(news, "app");
+    failures.optionalString(news, "adopt");
     // Shape only, and never echo the values: the config loader checks the certificate itself.
     if (
       typeof news.certificateChain !== "string" ||
@@ -112,10 +123,29 @@ export const sniEndpointProvider: pulumi.dynamic.ResourceProvider<
 
   async create(inputs) {
     const client = herokuClientFromEnv();
-    const body = await client.post<SniBody>(`/apps/${seg(inputs.app)}/sni-endpoints`, {
+    const certificate = {
       certificate_chain: inputs.certificateChain,
       private_key: inputs.privateKey,
-    });
+    };
+    if (inputs.adopt) {
+      const path = `/apps/${seg(inputs.app)}/sni-endpoints/${seg(inputs.adopt)}`;
+      const existing = await unlessNotFound(() => client.get<SniBody>(path));
+      if (!existing) {
+        throw new Error(
+          `SniEndpoint \`adopt\`: app ${inputs.app} has no SNI endpoint ${inputs.adopt} ` +
+            `(list them with \`heroku certs -a ${inputs.app}\`)`,
+        );
+      }
+      report(
+        `adopting SNI endpoint ${existing.name} (${existing.id}); uploading the declared certificate`,
+      );
+      const body = await client.patch<SniBody>(
+        `/apps/${seg(inputs.app)}/sni-endpoints/${seg(existing.id)}`,
+        certificate,
+      );
+      return { id: body.id, outs: outputsFrom(body, inputs) };
+    }
+    const body = await client.post<SniBody>(`/apps/${seg(inputs.app)}/sni-endpoints`, certificate);
     return { id: body.id, outs: outputsFrom(body, inputs) };
   },
 
@@ -162,6 +192,8 @@ export interface SniEndpointArgs {
   readonly certificateChain: pulumi.Input<string>;
   /** Unencrypted PEM private key. Stored as a secret; never read back from Heroku. */
   readonly privateKey: pulumi.Input<string>;
+  /** Name or id of an existing endpoint to take over on create. Default: create a new one. */
+  readonly adopt?: pulumi.Input<string>;
 }
 
 /** A Heroku SNI endpoint. Type token `pulumi-nodejs:dynamic/heroku:SniEndpoint`; id = its uuid. */

@@ -1,4 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { HerokuClient } from "../../providers/heroku/client";
 import { changedSteps, emulatedDestroy } from "../../tools/emulatedUp";
 import { makeCertificate, type TestCertificate } from "./fixtures";
 import { PROD_APP, startEmulators, upCustomDomain, type Emulators } from "./chain";
@@ -159,6 +160,54 @@ describe("custom domain chain against the Heroku and GoDaddy emulators", () => {
     ]);
     expect([...herokuApp().domains.values()].filter((d) => d.kind === "custom")).toEqual([]);
     expect(herokuApp().sniEndpoints.size).toBe(0);
+  });
+
+  it("takes over the hand-made prod setup: same endpoint, same app domain, beta repointed", async () => {
+    const client = new HerokuClient({ token: emus.heroku.token, baseUrl: emus.heroku.url });
+    const handSni = await client.post<{ id: string; name: string }>(
+      `/apps/${PROD_APP}/sni-endpoints`,
+      { certificate_chain: cert.certificateChain, private_key: cert.privateKey },
+    );
+    const handDomain = await client.post<{ id: string; cname: string }>(
+      `/apps/${PROD_APP}/domains`,
+      { hostname: "app.gyana.com", sni_endpoint: handSni.id },
+    );
+    // The runbook pointed the GoDaddy host `beta` at app.gyana.com's DNS target.
+    emus.godaddy.zones
+      .get("gyana.com")
+      ?.push({ type: "CNAME", name: "beta", data: handDomain.cname, ttl: 600 });
+
+    const up = await upCustomDomain({
+      certificate: renewed,
+      args: {
+        adopt: { sniEndpoint: handSni.name, hostnames: ["app.gyana.com", "beta.gyana.com"] },
+      },
+    });
+    expect([...herokuApp().sniEndpoints.keys()]).toEqual([handSni.id]);
+    expect(herokuApp().sniEndpoints.get(handSni.id)?.certificateChain).toBe(
+      renewed.certificateChain,
+    );
+    const domains = [...herokuApp().domains.values()].filter((d) => d.kind === "custom");
+    expect(domains.find((d) => d.hostname === "app.gyana.com")?.id).toBe(handDomain.id);
+    const betaTarget = domains.find((d) => d.hostname === "beta.gyana.com")?.cname;
+    expect(sortByName(cnames())).toEqual([
+      { type: "CNAME", name: "app", data: handDomain.cname, ttl: 600 },
+      { type: "CNAME", name: "beta", data: betaTarget, ttl: 600 },
+    ]);
+    expect(up.outputs["dnsTargets"]).toEqual({
+      "app.gyana.com": handDomain.cname,
+      "beta.gyana.com": betaTarget,
+    });
+  });
+
+  it("without adopt, refuses to overwrite the hand-made beta record and says how to adopt it", async () => {
+    emus.godaddy.zones
+      .get("gyana.com")
+      ?.push({ type: "CNAME", name: "beta", data: "old.herokudns.com", ttl: 600 });
+    await expect(upCustomDomain({ certificate: cert })).rejects.toThrow(
+      "GoDaddy already has a CNAME record for beta.gyana.com pointing to old.herokudns.com (TTL 600), which this stack did not create.",
+    );
+    expect(cnames().find((r) => r.name === "beta")?.data).toBe("old.herokudns.com");
   });
 
   it("stops at the CNAME with GoDaddy's access message when the account has no DNS API access", async () => {

@@ -248,10 +248,19 @@ describe("CustomDomain for app.gyana.com and beta.gyana.com", () => {
     expect(children.every((r) => r.protect)).toBe(true);
   });
 
-  it("passes adoptExisting to the domains and records", async () => {
-    const { byType } = await declare({ adoptExisting: true });
-    expect(byType(DOMAIN).every((r) => r.inputs["adopt"] === true)).toBe(true);
-    expect(byType(RECORD).every((r) => r.inputs["adopt"] === true)).toBe(true);
+  it("adopts the hand-made SNI endpoint and only the hostnames listed in adopt.hostnames", async () => {
+    const { byType } = await declare({
+      adopt: { sniEndpoint: "tyrannosaurus-12345", hostnames: ["beta.gyana.com"] },
+    });
+    expect(byType(SNI)[0]?.inputs["adopt"]).toBe("tyrannosaurus-12345");
+    expect(byType(DOMAIN).map((r) => [r.inputs["hostname"], r.inputs["adopt"]])).toEqual([
+      ["app.gyana.com", undefined],
+      ["beta.gyana.com", true],
+    ]);
+    expect(byType(RECORD).map((r) => [r.inputs["name"], r.inputs["adopt"]])).toEqual([
+      ["app", undefined],
+      ["beta", true],
+    ]);
   });
 
   it("refuses bad arguments with one message naming each argument", async () => {
@@ -260,11 +269,13 @@ describe("CustomDomain for app.gyana.com and beta.gyana.com", () => {
         hostnames: ["app.gyana.com", "gyana.com", "app.example.com", "app.gyana.com"],
         ttl: 300,
         dns: "cloudflare" as never,
+        adopt: { hostnames: ["www.gyana.com"] },
       }),
     ).rejects.toThrow(
       "CustomDomain domain: `hostnames`: gyana.com is the zone apex, which cannot hold a CNAME record; serve a subdomain such as app.gyana.com; " +
         "`hostnames`: app.example.com is not inside `zone` gyana.com; " +
         "`hostnames` lists app.gyana.com twice; " +
+        "`adopt.hostnames`: www.gyana.com is not one of `hostnames`; " +
         "`ttl` must be a whole number of seconds, at least 600 (GoDaddy's minimum); got 300; " +
         "`dns` must be one of godaddy, manual; got cloudflare",
     );

@@ -234,7 +234,7 @@ describe("DnsRecord, loaded from its serialized form", () => {
   it("refuses to take over a different record that already exists, saying how to adopt it", async () => {
     await expect(provider.create(await checked(inputs({ name: "www" })))).rejects.toThrow(
       "GoDaddy already has a CNAME record for www.gyana.com pointing to gyana.com (TTL 3600), which this stack did not create. " +
-        "To manage it here, set `adopt: true` on the record (CustomDomain: `adoptExisting: true`), which points it to beta-target.herokudns.com; " +
+        "To manage it here, set `adopt: true` on the record (CustomDomain: list the hostname in `adopt.hostnames`), which points it to beta-target.herokudns.com; " +
         "or delete it in GoDaddy's DNS manager and run `pulumi up` again.",
     );
     expect(emulator.writes()).toEqual([]);

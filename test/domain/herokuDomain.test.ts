@@ -154,6 +154,29 @@ describe("SniEndpoint, loaded from its serialized form", () => {
     });
   });
 
+  it("adopts a hand-made endpoint by name: one PATCH uploads the declared certificate, no second endpoint", async () => {
+    const handMade = await createSni();
+    emu.resetCounts();
+    const { id, outs } = await sniProvider.create(
+      await check(sniProvider, { ...sniInputs(renewed), adopt: handMade.outs.name }),
+    );
+    expect(id).toBe(handMade.id);
+    expect(routes()).toEqual([
+      "GET /apps/{app}/sni-endpoints/{sni_endpoint} 200",
+      "PATCH /apps/{app}/sni-endpoints/{sni_endpoint} 200",
+    ]);
+    expect(outs).toMatchObject({ adopt: handMade.outs.name, expiresAt: "2028-06-30T00:00:00Z" });
+    expect(emu.state.app("gyana-beta").sniEndpoints.size).toBe(1);
+  });
+
+  it("says which endpoint is missing when the one to adopt does not exist", async () => {
+    await expect(
+      sniProvider.create(await check(sniProvider, { ...sniInputs(), adopt: "no-such-cert" })),
+    ).rejects.toThrow(
+      "SniEndpoint `adopt`: app gyana-beta has no SNI endpoint no-such-cert (list them with `heroku certs -a gyana-beta`)",
+    );
+  });
+
   it("reads an endpoint deleted by hand as gone, and deleting it again is fine", async () => {
     const { id, outs } = await createSni();
     await sniProvider.delete!(id, outs);
@@ -272,7 +295,7 @@ describe("Domain, loaded from its serialized form", () => {
       domainProvider.create(await check(domainProvider, domainInputs())),
     ).rejects.toThrow(
       "app.gyana.com is already a domain of app gyana-beta (added outside this stack). " +
-        "To manage it here, set `adopt: true` on the domain (CustomDomain: `adoptExisting: true`); " +
+        "To manage it here, set `adopt: true` on the domain (CustomDomain: list it in `adopt.hostnames`); " +
         "or remove it with `heroku domains:remove app.gyana.com -a gyana-beta` and run `pulumi up` again.",
     );
   });
