@@ -61,7 +61,6 @@ export async function withMaintenance<T>(
           `  Run: heroku maintenance:off --app ${app}`,
       );
       // The change's own error matters more; otherwise the failed restore is the error.
-      // eslint-disable-next-line no-unsafe-finally
       if (!failed) throw restoreError;
     }
   }
