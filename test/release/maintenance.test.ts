@@ -89,9 +89,10 @@ describe("withMaintenance", () => {
     );
     // A failed change keeps its own error; the failed restore is still reported.
     const second = io();
+    const again = fakeHeroku(false, true);
     await expect(
       withMaintenance(
-        heroku.client,
+        again.client,
         "gyana-beta",
         second.terminal,
         { enable: true, require: true },
