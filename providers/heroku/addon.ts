@@ -47,11 +47,19 @@ export interface AddonOutputs extends AddonInputs {
 const NAME_PATTERN = /^[a-zA-Z][A-Za-z0-9_-]+$/;
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** `<app>-<service>[-<attachment>]`, e.g. `gyana-dev-heroku-postgresql`. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `<app>-<service>[-<attachment>]`, e.g. `gyana-dev-heroku-postgresql`. When `app` is a uuid the
+ * service comes first (`heroku-postgresql-<12 hex>`), since a name must start with a letter.
+ */
 export function defaultAddonName(app: string, plan: string, attachmentName?: string): string {
   const service = plan.split(":")[0] ?? plan;
   const suffix = attachmentName ? `-${attachmentName.toLowerCase().replace(/_/g, "-")}` : "";
-  return `${app}-${service}${suffix}`.replace(/[^A-Za-z0-9_-]/g, "-");
+  const base = UUID.test(app)
+    ? `${service}-${app.replace(/-/g, "").slice(0, 12).toLowerCase()}`
+    : `${app}-${service}`;
+  return `${base}${suffix}`.replace(/[^A-Za-z0-9_-]/g, "-");
 }
 
 function outputsFrom(addon: AddOn, inputs: Partial<AddonInputs>): AddonOutputs {

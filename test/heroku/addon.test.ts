@@ -41,6 +41,9 @@ describe("Addon provider (serialized, against the emulator)", () => {
     expect(
       defaultAddonName("gyana-dev", "heroku-postgresql:essential-0", "DATABASE_FOLLOWER"),
     ).toBe("gyana-dev-heroku-postgresql-database-follower");
+    expect(defaultAddonName("01a2142f-81ab-7000-8357-b8e18fdf69d6", "heroku-redis:mini")).toBe(
+      "heroku-redis-01a2142f81ab",
+    );
     const bad = await addon.provider.check!({}, { app: "a", plan: "postgres", config: { x: 1 } });
     expect(bad.failures).toEqual([
       {
@@ -106,7 +109,10 @@ describe("Addon provider (serialized, against the emulator)", () => {
   });
 
   it("replaces (deleting first) when provisioning options or the attachment name change", async () => {
-    const inputs = await checked({ ...(addon.inputs as Partial<AddonInputs>), config: { version: "16" } });
+    const inputs = await checked({
+      ...(addon.inputs as Partial<AddonInputs>),
+      config: { version: "16" },
+    });
     const olds = {
       ...inputs,
       addonId: "x",

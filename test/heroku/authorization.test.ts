@@ -85,6 +85,20 @@ describe("Authorization provider (serialized, against the emulator)", () => {
     expect(emu.violations).toEqual([]);
   });
 
+  it("reads an authorization from its id alone with inputs that match it", async () => {
+    const inputs = (
+      await auth.provider.check!({}, { description: "made by hand", scope: ["read"] })
+    ).inputs as AuthorizationInputs;
+    const { id } = await auth.provider.create(inputs);
+    const read = await auth.provider.read!(id);
+    expect(read.inputs).toEqual({ description: "made by hand", scope: ["read"] });
+    expect(read.props).toMatchObject({
+      authorizationId: id,
+      token: expect.stringMatching(/^HRKU-/),
+    });
+    expect((await auth.provider.diff!(id, read.props!, inputs)).changes).toBe(false);
+  });
+
   it("marks the token as an additional secret output of the resource", async () => {
     const secrets = await secretOutputsOf(() => {
       new Authorization("auth", { description: "d" });

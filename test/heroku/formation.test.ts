@@ -138,4 +138,17 @@ describe("Formation provider (serialized, against the emulator)", () => {
     expect(read.props!.processes["web"]).toEqual({ quantity: 5, size: "standard-1X" });
     expect((await formation.provider.diff!(id, read.props!, inputs)).changes).toBe(true);
   });
+
+  it("reads from the app id alone with every live process type", async () => {
+    const { emu } = env;
+    const app = emu.state.createApp({ name: "gyana-formation-read", region: "eu" });
+    emu.state.deploy(app, { processTypes: { web: PROCFILE.web, worker: PROCFILE.worker } });
+    const read = await formation.provider.read!(app.id);
+    expect(read.inputs).toEqual({
+      app: app.id,
+      processes: { web: { quantity: 1, size: "basic" }, worker: { quantity: 0, size: "basic" } },
+    });
+    const inputs = await checked(read.inputs);
+    expect((await formation.provider.diff!(app.id, read.props!, inputs)).changes).toBe(false);
+  });
 });
