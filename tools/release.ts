@@ -1,13 +1,13 @@
 // Entry point of `npm run release -- ...`; see tools/release/args.ts for the options and
 // docs/release.md for the procedure.
-import { herokuClientFromEnv } from "../providers/heroku/client";
 import { processIo } from "./release/cli";
+import { operatorHerokuClient } from "./release/herokuFromEnv";
 import { runRelease } from "./release/main";
 import { realClock } from "./release/poll";
 
 runRelease(process.argv.slice(2), {
   io: processIo(),
-  heroku: () => herokuClientFromEnv(),
+  heroku: () => operatorHerokuClient(),
   clock: realClock,
 }).then(
   (code) => {

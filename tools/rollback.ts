@@ -1,13 +1,13 @@
 // Entry point of `npm run rollback -- ...`; see tools/rollback/args.ts for the options and
 // docs/rollback.md for the procedure.
-import { herokuClientFromEnv } from "../providers/heroku/client";
 import { processIo } from "./release/cli";
+import { operatorHerokuClient } from "./release/herokuFromEnv";
 import { realClock } from "./release/poll";
 import { runRollback } from "./rollback/main";
 
 runRollback(process.argv.slice(2), {
   io: processIo(),
-  heroku: () => herokuClientFromEnv(),
+  heroku: () => operatorHerokuClient(),
   clock: realClock,
 }).then(
   (code) => {

@@ -1,5 +1,7 @@
 // `npm run release` end to end, in-process, against the Heroku emulator: the gyana pipeline with
 // gyana-release (staging) and gyana-beta (production), and a second pipeline that must not mix.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HerokuClient, type RetryEvent } from "../../providers/heroku/client";
 import type { Io } from "../../tools/release/cli";
@@ -120,6 +122,26 @@ describe("dry run", () => {
     expect(run.err).toContain(
       "Dry run: nothing was changed. Add --execute to carry out these steps.",
     );
+    expect(emu.writes()).toBe(0);
+  });
+});
+
+describe("the entry point", () => {
+  it("talks to the API at HEROKU_API_URL with HEROKU_API_KEY, as `npm run release` runs it", async () => {
+    const root = join(__dirname, "..", "..");
+    const child = spawn(
+      join(root, "node_modules", ".bin", "tsx"),
+      ["tools/release.ts", "--from", "staging", "--to", "prod"],
+      { cwd: root, env: { ...process.env, HEROKU_API_KEY: emu.token, HEROKU_API_URL: emu.url } },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).toBe("Dry run: nothing was changed. Add --execute to carry out these steps.\n");
+    expect(code).toBe(0);
+    expect(stdout).toContain("Release plan: gyana-release → gyana-beta (pipeline gyana, ");
     expect(emu.writes()).toBe(0);
   });
 });
