@@ -1,315 +1,41 @@
 // In-memory Heroku: the records behind every route, plus helpers tests call directly to set up
 // situations that only Heroku itself could cause (a deploy, a credential rotation, a dyno's exit).
-import { addonName, appName, digits, dnsTarget, hex, newId } from "./ids";
+import { addonName, appName, dnsTarget, hex, newId } from "./ids";
 import { HttpError, invalid, notFound } from "./http";
+import {
+  DEFAULT_PLANS,
+  DYNO_SIZES,
+  isUuid,
+  PLAN_PRICES,
+  POSTGRES_COLORS,
+  postgresUrl,
+  redisUrl,
+  REGIONS,
+  stableId,
+  STACKS,
+} from "./catalog";
+import type {
+  AddonRecord,
+  AppRecord,
+  AttachmentRecord,
+  CouplingRecord,
+  DomainRecord,
+  DynoOutcome,
+  DynoRecord,
+  FormationRecord,
+  LogSessionRecord,
+  Named,
+  OAuthRecord,
+  PipelineRecord,
+  PromotionRecord,
+  ReleaseRecord,
+  SlugRecord,
+  SniEndpointRecord,
+  StateOptions,
+} from "./records";
 
-export interface Named {
-  id: string;
-  name: string;
-}
-
-export const ACCOUNT = {
-  id: "5b8a2d55-8f43-4e7b-9b51-6f1c3c2a9e01",
-  email: "infra@gyana.co.uk",
-  full_name: "Gyana Infrastructure",
-};
-
-export const REGIONS: Record<string, Named> = {
-  eu: { id: "ed30241c-ed8c-4bb6-9714-61953675d0b4", name: "eu" },
-  us: { id: "59accabd-516d-4f0e-83e6-6e3757701145", name: "us" },
-};
-
-export const STACKS: Record<string, Named> = {
-  "heroku-22": { id: "ee582d3c-717d-4a57-ba5f-8b3a39f3a817", name: "heroku-22" },
-  "heroku-24": { id: "74cfe988-7527-4ca9-9667-77bb6b9a2b5c", name: "heroku-24" },
-};
-
-export const DYNO_SIZES: Named[] = [
-  "eco",
-  "basic",
-  "standard-1X",
-  "standard-2X",
-  "performance-M",
-  "performance-L",
-  "performance-L-RAM",
-  "performance-XL",
-  "performance-2XL",
-  "private-S",
-  "private-M",
-  "private-L",
-].map((name, i) => ({ id: `0a1b2c3d-0000-4000-8000-${String(i).padStart(12, "0")}`, name }));
-
-const POSTGRES_COLORS = [
-  "AMBER",
-  "BLUE",
-  "BRONZE",
-  "CHARCOAL",
-  "COBALT",
-  "COPPER",
-  "CRIMSON",
-  "GOLD",
-  "GRAY",
-  "GREEN",
-  "IVORY",
-  "JADE",
-  "MAROON",
-  "MAUVE",
-  "NAVY",
-  "OLIVE",
-  "ONYX",
-  "ORANGE",
-  "PINK",
-  "PURPLE",
-];
-
-const PLAN_PRICES: Record<string, number> = {
-  "heroku-postgresql:essential-0": 500,
-  "heroku-postgresql:essential-1": 900,
-  "heroku-postgresql:essential-2": 2000,
-  "heroku-postgresql:standard-0": 5000,
-  "heroku-redis:mini": 300,
-  "heroku-redis:premium-0": 1500,
-};
-
-const DEFAULT_PLANS: Record<string, string> = {
-  "heroku-postgresql": "essential-0",
-  "heroku-redis": "mini",
-};
-
-/** Stable ids per service and plan name, so the same plan always has the same id. */
-const stableIds = new Map<string, string>();
-function stableId(key: string): string {
-  let id = stableIds.get(key);
-  if (!id) {
-    id = newId();
-    stableIds.set(key, id);
-  }
-  return id;
-}
-
-export interface FormationRecord {
-  id: string;
-  type: string;
-  quantity: number;
-  size: Named;
-  command: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface SlugRecord {
-  id: string;
-  processTypes: Record<string, string>;
-  commit: string;
-  createdAt: Date;
-}
-
-export interface ReleaseRecord {
-  id: string;
-  version: number;
-  description: string;
-  slug: SlugRecord | null;
-  status: "pending" | "succeeded" | "failed" | "expired";
-  /** GETs still answering `pending`. */
-  pendingPolls: number;
-  configVars: Record<string, string>;
-  addonPlanNames: string[];
-  createdAt: Date;
-  updatedAt: Date;
-  /** Runs once the release succeeds (rollbacks restore config, promotions finish). */
-  onSucceeded?: () => void;
-}
-
-export interface AttachmentRecord {
-  id: string;
-  name: string;
-  createdAt: Date;
-}
-
-export interface AddonRecord {
-  id: string;
-  name: string;
-  appId: string;
-  service: string;
-  plan: string;
-  state: "provisioning" | "provisioned" | "deprovisioned";
-  /** Info GETs that still answer `provisioning`. */
-  pollsLeft: number;
-  /** Wall-clock time at which provisioning completes (delay mode). */
-  provisionAt?: number;
-  attachments: AttachmentRecord[];
-  configVarNames: string[];
-  providerId: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface DomainRecord {
-  id: string;
-  hostname: string;
-  kind: "heroku" | "custom";
-  cname: string | null;
-  status: string;
-  sniEndpointId: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface SniEndpointRecord {
-  id: string;
-  name: string;
-  certificateChain: string;
-  privateKey: string;
-  sslCert: Record<string, unknown>;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface LogDrainRecord {
-  id: string;
-  url: string;
-  token: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface WebhookRecord {
-  id: string;
-  include: string[];
-  level: "notify" | "sync";
-  url: string;
-  secret: string | null;
-  authorization: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface DynoOutcome {
-  exitCode: number;
-  output: string[];
-  /** GETs of the dyno that answer before it is gone (default 1). */
-  polls?: number;
-}
-
-export interface DynoRecord {
-  id: string;
-  name: string;
-  command: string;
-  type: string;
-  size: string;
-  state: "starting" | "up" | "complete";
-  attach: boolean;
-  env: Record<string, string>;
-  releaseId: string;
-  releaseVersion: number;
-  outcome: Required<DynoOutcome>;
-  gets: number;
-  createdAt: Date;
-  updatedAt: Date;
-  finishedAt?: Date;
-}
-
-export interface LogSessionRecord {
-  id: string;
-  appId: string;
-  dynoName?: string;
-  source?: string;
-  tail: boolean;
-  lines?: number;
-  createdAt: Date;
-}
-
-export interface AppRecord {
-  id: string;
-  name: string;
-  urlHex: string;
-  region: Named;
-  stack: Named;
-  buildStack: Named;
-  team: Named | null;
-  locked: boolean;
-  maintenance: boolean;
-  acm: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-  releasedAt: Date | null;
-  configVars: Record<string, string>;
-  buildpacks: { url: string; name: string }[];
-  formation: Map<string, FormationRecord>;
-  releases: ReleaseRecord[];
-  slugs: Map<string, SlugRecord>;
-  domains: Map<string, DomainRecord>;
-  sniEndpoints: Map<string, SniEndpointRecord>;
-  logDrains: Map<string, LogDrainRecord>;
-  webhooks: Map<string, WebhookRecord>;
-  dynos: Map<string, DynoRecord>;
-}
-
-export interface OAuthRecord {
-  id: string;
-  description: string | null;
-  scope: string[];
-  expiresIn: number | null;
-  tokenId: string;
-  token: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface PipelineRecord {
-  id: string;
-  name: string;
-  owner: { id: string; type: "team" | "user" } | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface CouplingRecord {
-  id: string;
-  appId: string;
-  pipelineId: string;
-  stage: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface PromotionTargetRecord {
-  id: string;
-  appId: string;
-  status: "pending" | "succeeded" | "failed";
-  releaseId: string | null;
-  errorMessage: string | null;
-}
-
-export interface PromotionRecord {
-  id: string;
-  pipelineId: string;
-  sourceAppId: string;
-  sourceReleaseId: string;
-  status: "pending" | "completed";
-  pendingPolls: number;
-  targets: PromotionTargetRecord[];
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface StateOptions {
-  addonProvisioningPolls: number;
-  addonProvisioningDelayMs?: number;
-}
-
-/** Pretend credentials that look like the real ones. */
-function postgresUrl(): string {
-  return `postgres://u${hex(6)}:p${hex(32)}@c${hex(5)}.eu-west-1.rds.amazonaws.com:5432/d${hex(7)}`;
-}
-
-function redisUrl(): string {
-  return `rediss://:p${hex(32)}@ec2-${digits(2)}-${digits(3)}-${digits(2)}-${digits(3)}.eu-west-1.compute.amazonaws.com:${10000 + Number(digits(4))}`;
-}
-
-function isUuid(s: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
-}
+export * from "./records";
+export { ACCOUNT, DYNO_SIZES, REGIONS, STACKS } from "./catalog";
 
 export class EmulatorState {
   readonly apps = new Map<string, AppRecord>();
