@@ -124,7 +124,9 @@ describe("TLS to the database", () => {
   it("asks for TLS by default (Heroku Postgres requires it), so a server without TLS refuses", async () => {
     const target = databaseTarget(bare(), { env: {} });
     expect(target.config.ssl).toEqual({ rejectUnauthorized: false });
-    await expect(loadMigrationTargets(target, CUTOFF)).rejects.toThrow(/does not support SSL/);
+    await expect(loadMigrationTargets(target, CUTOFF)).rejects.toThrow(
+      `could not connect to 127.0.0.1:${pg.port}/${pg.database} (TLS require): The server does not support SSL connections`,
+    );
   });
 
   it("connects in plain text with --no-ssl, sslmode=disable in the URL, or PGSSLMODE=disable", async () => {

@@ -58,7 +58,13 @@ export async function loadMigrationTargets(
   cutoff: string,
 ): Promise<MigrationTarget[]> {
   const client = new Client(target.config);
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`could not connect to ${target.display} (TLS ${target.tls}): ${why}`);
+  }
   try {
     await client.query("begin transaction read only");
     const result = await client.query<Row>(MIGRATION_PLAN_SQL, [cutoff]);
