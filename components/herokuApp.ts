@@ -211,7 +211,8 @@ export class HerokuApp extends pulumi.ComponentResource {
       {
         app: appRef,
         plan: args.addons.postgres.plan,
-        ...(args.imports?.postgres !== undefined ? { name: args.imports.postgres } : {}),
+        // Add-on names are global; the default would derive from the app's uuid.
+        name: args.imports?.postgres ?? `${args.name}-postgresql`,
       },
       { ...child, ...kept },
     );
@@ -220,7 +221,7 @@ export class HerokuApp extends pulumi.ComponentResource {
       {
         app: appRef,
         plan: args.addons.redis.plan,
-        ...(args.imports?.redis !== undefined ? { name: args.imports.redis } : {}),
+        name: args.imports?.redis ?? `${args.name}-redis`,
       },
       child,
     );

@@ -13,7 +13,9 @@
 // resource makes the whole deletion fail before anything is deleted; a retainOnDelete one is
 // dropped from state without a delete call. `refresh` reads every dynamic resource first.
 import * as pulumi from "@pulumi/pulumi";
+import { mockCloudResource } from "./gcpMocks";
 import { runUnderMocks, type RegisteredResource } from "./mockRuntime";
+import { PROJECT, readStackFile } from "./stackFile";
 
 const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic/";
 const PROVIDER_KEY = "__provider";
@@ -334,25 +336,12 @@ export async function emulatedUp(options: UpOptions): Promise<UpResult> {
 
     if (!old) {
       if (r.importId) {
-        const read = provider.read ? await provider.read(r.importId, withProvider) : undefined;
-        if (!read?.id) throw new Error(`${describe(r)}: import of "${r.importId}" found nothing`);
-        const diff = provider.diff
-          ? await provider.diff(
-              read.id,
-              { ...read.props, [PROVIDER_KEY]: serialized },
-              withProvider,
-            )
-          : { changes: false };
-        if (diff.changes) {
-          throw new Error(
-            `${describe(r)}: import of "${r.importId}" differs from the program in ${(
-              diff.replaces ?? []
-            ).join(", ")}; make the inputs match the existing resource first`,
-          );
-        }
-        state.resources[r.urn] = record(read.id, (read.props ?? {}) as Record<string, unknown>);
-        steps.push({ op: "import", urn: r.urn, type: r.type, name: r.name });
-        return { id: read.id, outputs: state.resources[r.urn]!.outputs };
+        // What the real engine does: the dynamic provider host cannot load a provider for an
+        // import (there is no `__provider` in the read request), pulumi/pulumi#16175.
+        throw new Error(
+          `${describe(r)}: Pulumi cannot import dynamic provider resources (pulumi/pulumi#16175); ` +
+            "adopt the existing resource with the resource's own `adopt`/`name` input instead",
+        );
       }
       const created = await provider.create(withProvider);
       state.resources[r.urn] = record(created.id, (created.outs ?? {}) as Record<string, unknown>);
@@ -522,4 +511,43 @@ export async function emulatedDestroy(options: {
 /** Steps that changed something (everything but `same`). */
 export function changedSteps(steps: Step[]): Step[] {
   return steps.filter((s) => s.op !== "same");
+}
+
+/** Mocks for the non-dynamic resources of the real program: the plan's GCP/random mocks. */
+export function cloudMocks(resource: RegisteredResource): {
+  id?: string;
+  outputs: Record<string, unknown>;
+} {
+  const mocked = mockCloudResource(resource);
+  if (!mocked) return defaultMockOutputs(resource);
+  return { ...(mocked.id !== undefined ? { id: mocked.id } : {}), outputs: mocked.state };
+}
+
+export interface UpStackOptions {
+  /** Loads index.ts afresh. */
+  program: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** Real values for the stack's secrets (`gyana:<key>` → value). */
+  secrets: Record<string, string>;
+  /** Plain config overrides, `namespace:key` → value (JSON text for structured values). */
+  overrides?: Record<string, string>;
+  state?: EngineState;
+  refresh?: boolean;
+}
+
+/** Emulated `pulumi up` of the real program for a stack, with its `Pulumi.<stack>.yaml`. */
+export async function upStack(stack: string, options: UpStackOptions): Promise<UpResult> {
+  const file = readStackFile(stack, {
+    secrets: options.secrets,
+    ...(options.overrides ? { overrides: options.overrides } : {}),
+  });
+  return emulatedUp({
+    project: PROJECT,
+    stack,
+    config: file.config,
+    secretKeys: file.secretKeys,
+    program: options.program,
+    mocks: cloudMocks,
+    ...(options.state ? { state: options.state } : {}),
+    ...(options.refresh ? { refresh: true } : {}),
+  });
 }

@@ -1,0 +1,101 @@
+// A fresh `pulumi up` of each stack against fresh emulators: every request the providers send is
+// valid for Heroku's schema, the app ends up as the runbook describes, and a second up with the
+// same config writes nothing.
+import { afterEach, describe, expect, it } from "vitest";
+import type { EngineState } from "../../tools/emulatedUp";
+import {
+  changes,
+  createSharedPipeline,
+  herokuWrites,
+  startEmulators,
+  up,
+  type Emulators,
+} from "./harness";
+
+const APPS = { dev: "gyana-dev", staging: "gyana-release", prod: "gyana-beta" } as const;
+const STAGES = { dev: "development", staging: "staging", prod: "production" } as const;
+
+let emulators: Emulators | undefined;
+
+afterEach(async () => {
+  await emulators?.close();
+  emulators = undefined;
+});
+
+describe.each(Object.keys(APPS) as (keyof typeof APPS)[])("fresh up of the %s stack", (stack) => {
+  it("creates the whole app with schema-valid requests, then a second up writes nothing", async () => {
+    emulators = await startEmulators();
+    const { heroku } = emulators;
+    if (stack !== "prod") await createSharedPipeline(heroku);
+
+    const first = await up(stack, undefined);
+    expect(heroku.violations).toEqual([]);
+    expect(first.steps.filter((s) => s.op !== "create")).toEqual([]);
+
+    const app = heroku.state.app(APPS[stack]);
+    expect(app.region.name).toBe("eu");
+    expect(app.buildpacks.map((b) => b.name)).toEqual([
+      "heroku/nodejs",
+      "heroku/python",
+      "https://github.com/buyersight/heroku-google-application-credentials-buildpack.git",
+    ]);
+    expect(Object.keys(app.configVars).sort()).toEqual(
+      [
+        "DATABASE_URL",
+        "DJANGO_SETTINGS_MODULE",
+        "ENGINE_URL",
+        "ENVIRONMENT",
+        "EXTERNAL_URL",
+        "GCP_BQ_SVC_ACCOUNT",
+        "GCP_PROJECT",
+        "GOOGLE_APPLICATION_CREDENTIALS",
+        "GOOGLE_CREDENTIALS",
+        "GS_BUCKET_NAME",
+        "HASHIDS_SALT",
+        "HELLONEXT_SSO_TOKEN",
+        "HEROKU_API_KEY",
+        "HEROKU_APP",
+        "HEROKU_POSTGRESQL_" +
+          (Object.keys(app.configVars)
+            .find((k) => k.startsWith("HEROKU_POSTGRESQL_"))
+            ?.slice(18) ?? ""),
+        "HONEYBADGER_API_KEY",
+        "HONEYCOMB_API_KEY",
+        "REDIS_URL",
+        "SECRET_KEY",
+        "SEGMENT_ANALYTICS_JS_WRITE_KEY",
+        "SEGMENT_ANALYTICS_WRITE_KEY",
+        "SENDGRID_API_KEY",
+      ].sort(),
+    );
+    expect(app.configVars["REDIS_URL"]).toMatch(/^rediss:\/\/[^?]+\?ssl_cert_reqs=none$/);
+    expect(app.configVars["HEROKU_APP"]).toBe(APPS[stack]);
+    const token = [...heroku.state.authorizations.values()][0]?.token;
+    expect(app.configVars["HEROKU_API_KEY"]).toBe(token);
+    expect([...app.webhooks.values()].map((w) => [w.include, w.level])).toEqual([
+      [["api:release"], "notify"],
+    ]);
+    expect([...app.logDrains.values()].map((d) => d.url)).toEqual([
+      expect.stringMatching(
+        /^https:\/\/logplex\.honeybadger\.io\/v1\/events\?api_key=test-honeybadger-key-91c2&env=/,
+      ),
+    ]);
+    const couplings = [...heroku.state.couplings.values()].filter((c) => c.appId === app.id);
+    expect(couplings.map((c) => c.stage)).toEqual([STAGES[stack]]);
+
+    // The app's first deploy defines its process types; the next up scales them.
+    heroku.state.deploy(app, {
+      processTypes: { web: "gunicorn", worker: "celery", priority: "celery", beat: "celery beat" },
+    });
+    heroku.resetCounts();
+    const scaled = await up(stack, first.state);
+    expect(changes(scaled)).toEqual(["update app-formation"]);
+    expect(herokuWrites(heroku)).toEqual(["PATCH /apps/{app}/formation"]);
+
+    heroku.resetCounts();
+    const again = await up(stack, scaled.state as EngineState);
+    expect(changes(again)).toEqual([]);
+    expect(herokuWrites(heroku)).toEqual([]);
+    expect(heroku.violations).toEqual([]);
+  });
+});

@@ -1,0 +1,132 @@
+// `npm run e2e [-- <stack>...]`: the emulated end-to-end `pulumi up` of the real program, per
+// stack, against the Heroku and GoDaddy emulators: fresh up, the first deploy, an up that scales
+// the formation, and a no-op up that must write nothing. Prints one line per run and exits
+// non-zero on any failure or schema violation.
+import { newId } from "../test/emulator/heroku/ids";
+import { startGoDaddyEmulator } from "../test/emulator/godaddy";
+import { startHerokuEmulator, type HerokuEmulator } from "../test/emulator/heroku";
+import { SECRET_KEYS } from "../config/schema";
+import { changedSteps, upStack, type EngineState, type UpResult } from "./emulatedUp";
+import { STACKS } from "./stackFile";
+
+/** Loads index.ts afresh (new config each run); Pulumi's own modules stay loaded. */
+export function requireProgramFresh(): Record<string, unknown> {
+  const root = require.resolve("../index");
+  const projectDir = root.slice(0, root.lastIndexOf("/"));
+  for (const cached of Object.keys(require.cache)) {
+    if (cached.startsWith(projectDir) && !cached.includes("/node_modules/")) {
+      delete require.cache[cached];
+    }
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("../index") as Record<string, unknown>;
+}
+
+/** Made-up values for every secret the program needs (the e2e never sees real ones). */
+export async function e2eSecrets(): Promise<Record<string, string>> {
+  const { wildcardCertificate } = await import("../test/support/certificates");
+  const certificate = await wildcardCertificate();
+  const values: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(SECRET_KEYS)) {
+    if (spec.required === "always") values[spec.key] = `e2e-${name}-value`;
+  }
+  values[SECRET_KEYS.tlsCertificate.key] = certificate.certificateChain;
+  values[SECRET_KEYS.tlsPrivateKey.key] = certificate.privateKey;
+  return values;
+}
+
+export interface E2eEnvironment {
+  heroku: HerokuEmulator;
+  close(): Promise<void>;
+}
+
+export async function startE2eEnvironment(
+  options: Parameters<typeof startHerokuEmulator>[0] = {},
+): Promise<E2eEnvironment> {
+  const heroku = await startHerokuEmulator(options);
+  const godaddy = await startGoDaddyEmulator({ zones: { "gyana.com": [] } });
+  Object.assign(process.env, {
+    HEROKU_API_URL: heroku.url,
+    HEROKU_API_KEY: heroku.token,
+    HEROKU_POLL_INTERVAL_MS: process.env["HEROKU_POLL_INTERVAL_MS"] ?? "20",
+    HEROKU_POLL_MAX_INTERVAL_MS: process.env["HEROKU_POLL_MAX_INTERVAL_MS"] ?? "50",
+    GODADDY_API_URL: godaddy.url,
+    GODADDY_API_KEY: godaddy.key,
+    GODADDY_API_SECRET: godaddy.secret,
+  });
+  return {
+    heroku,
+    close: async () => {
+      await heroku.close();
+      await godaddy.close();
+    },
+  };
+}
+
+export function createPipeline(heroku: HerokuEmulator, name = "gyana"): void {
+  // Straight into the emulator's state: the owning stack (prod) would have created it.
+  const now = heroku.state.now();
+  const id = newId();
+  heroku.state.pipelines.set(id, { id, name, owner: null, createdAt: now, updatedAt: now });
+}
+
+export function writesOf(heroku: HerokuEmulator): string[] {
+  return heroku.requests.filter((r) => r.method !== "GET").map((r) => r.route);
+}
+
+async function runStack(stack: string): Promise<string[]> {
+  const env = await startE2eEnvironment();
+  const lines: string[] = [];
+  try {
+    const secrets = await e2eSecrets();
+    if (stack !== "prod") createPipeline(env.heroku);
+    const run = async (label: string, state: EngineState | undefined): Promise<UpResult> => {
+      env.heroku.resetCounts();
+      const started = Date.now();
+      const result = await upStack(stack, {
+        program: requireProgramFresh,
+        secrets,
+        ...(state ? { state } : {}),
+      });
+      const writes = writesOf(env.heroku);
+      lines.push(
+        `${stack} ${label}: ${changedSteps(result.steps).length} changed, ` +
+          `${env.heroku.requests.length} Heroku requests (${writes.length} writes), ` +
+          `${Date.now() - started} ms`,
+      );
+      return result;
+    };
+    const fresh = await run("fresh up", undefined);
+    const appName = String(fresh.outputs["herokuAppName"]);
+    env.heroku.state.deploy(appName, {
+      processTypes: { web: "gunicorn", worker: "celery", priority: "celery", beat: "celery beat" },
+    });
+    const scaled = await run("up after first deploy", fresh.state);
+    await run("no-op up", scaled.state);
+    const noopWrites = writesOf(env.heroku);
+    if (noopWrites.length > 0) throw new Error(`${stack}: no-op up wrote ${noopWrites.join(", ")}`);
+    if (env.heroku.violations.length > 0) {
+      throw new Error(`${stack}: schema violations:\n${env.heroku.violations.join("\n")}`);
+    }
+    return lines;
+  } finally {
+    await env.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const stacks = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+  let failed = 0;
+  for (const stack of stacks.length > 0 ? stacks : [...STACKS]) {
+    try {
+      for (const line of await runStack(stack)) console.log(line);
+      console.log(`${stack}: ok`);
+    } catch (error) {
+      failed++;
+      console.log(`${stack}: FAILED: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+if (require.main === module) void main();
