@@ -82,6 +82,8 @@ export interface GoDaddyClientOptions {
   maxRetries?: number;
   /** Longest single wait, in milliseconds; a longer Retry-After fails instead of hanging. */
   maxDelayMs?: number;
+  /** Deadline of one attempt (connect, headers and body), in milliseconds. Default 30 s. */
+  timeoutMs?: number;
 }
 
 // Functions, not module-level Sets: Pulumi's closure serializer turns a captured Set into a
@@ -116,6 +118,7 @@ export class GoDaddyClient {
   private readonly fetchImpl: typeof fetch;
   private readonly maxRetries: number;
   private readonly maxDelayMs: number;
+  private readonly timeoutMs: number;
   declare private readonly authorization: string;
 
   constructor(options: GoDaddyClientOptions) {
@@ -123,6 +126,7 @@ export class GoDaddyClient {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.maxRetries = options.maxRetries ?? 5;
     this.maxDelayMs = options.maxDelayMs ?? 120_000;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
     // Not enumerable, so neither logging nor serializing the client shows the credentials.
     Object.defineProperty(this, "authorization", {
       value: `sso-key ${options.key}:${options.secret}`,
@@ -134,6 +138,9 @@ export class GoDaddyClient {
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       let response: Response;
+      let text: string;
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), this.timeoutMs);
       try {
         response = await this.fetchImpl(this.baseUrl + path, {
           method,
@@ -143,16 +150,25 @@ export class GoDaddyClient {
             ...(body === undefined ? {} : { "Content-Type": "application/json" }),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
+          signal: controller.signal,
         });
+        text = await response.text();
       } catch (error) {
+        clearTimeout(timer);
+        // A request without an answer may still have been applied: repeat only idempotent ones.
         if (isIdempotent(method) && attempt <= this.maxRetries) {
           await sleep(retryDelayMs(attempt, undefined));
           continue;
         }
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new GoDaddyApiError(0, "NETWORK_ERROR", reason, method, path);
+        const timedOut = controller.signal.aborted;
+        const reason = timedOut
+          ? `no answer within ${this.timeoutMs} ms`
+          : error instanceof Error
+            ? error.message
+            : String(error);
+        throw new GoDaddyApiError(0, timedOut ? "TIMEOUT" : "NETWORK_ERROR", reason, method, path);
       }
-      const text = await response.text();
+      clearTimeout(timer);
       let parsed: unknown = undefined;
       if (text) {
         try {

@@ -349,6 +349,46 @@ describe("GoDaddyClient", () => {
     });
   });
 
+  it("gives up on a server that never answers after its per-attempt deadline and retries", async () => {
+    let attempts = 0;
+    const hanging: typeof fetch = (_url, init) => {
+      attempts++;
+      return new Promise((_resolve, reject) =>
+        init?.signal?.addEventListener("abort", () => reject(new Error("aborted"))),
+      );
+    };
+    const client = new GoDaddyClient({
+      key: "k",
+      secret: "s",
+      baseUrl: "http://127.0.0.1:9",
+      fetch: hanging,
+      timeoutMs: 50,
+      maxRetries: 1,
+    });
+    await expect(client.getRecords("gyana.com", "CNAME", "www")).rejects.toMatchObject({
+      status: 0,
+      code: "TIMEOUT",
+      message:
+        "GoDaddy API GET /v1/domains/gyana.com/records/CNAME/www failed: 0 TIMEOUT: no answer within 50 ms",
+    });
+    expect(attempts).toBe(2);
+  });
+
+  it("never repeats a POST-like write that got no answer", async () => {
+    let attempts = 0;
+    const failing: typeof fetch = () => {
+      attempts++;
+      return Promise.reject(new TypeError("fetch failed"));
+    };
+    const client = new GoDaddyClient({ key: "k", secret: "s", fetch: failing, maxRetries: 3 });
+    await expect(
+      client.request("PATCH", "/v1/domains/gyana.com/records", []),
+    ).rejects.toMatchObject({
+      code: "NETWORK_ERROR",
+    });
+    expect(attempts).toBe(1);
+  });
+
   it("answers 429 once 60 requests were made within a minute", async () => {
     const client = new GoDaddyClient({
       key: emulator.key,
