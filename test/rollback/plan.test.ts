@@ -184,9 +184,11 @@ describe("the stack's Heroku app", () => {
         join(root, "Pulumi.prod.yaml"),
         "config:\n  gyana:heroku:\n    app: gyana-beta-eu\n",
       );
+      writeFileSync(join(root, "Pulumi.dev.yaml"), "config:\n  gyana:environment: dev\n");
       expect(herokuAppForStack("prod", root)).toBe("gyana-beta-eu");
-      // Without a stack file, the stacks of DESIGN.md.
-      expect(herokuAppForStack("staging", root)).toBe("gyana-release");
+      expect(() => herokuAppForStack("dev", root)).toThrow(
+        "Pulumi.dev.yaml has no gyana:heroku.app; set it or pass --app",
+      );
       expect(() => herokuAppForStack("qa", root)).toThrow(
         'unknown stack "qa"; allowed: dev, staging, prod (or pass --app)',
       );

@@ -1,35 +1,26 @@
-// Which Heroku app a stack deploys: `gyana:heroku` → `app` in Pulumi.<stack>.yaml, the same value
-// `pulumi up` manages, so the operator commands can never drift from the infrastructure.
-import { existsSync, readFileSync } from "node:fs";
+// Which Heroku app a stack deploys: `gyana:heroku` → `app` in Pulumi.<stack>.yaml, read with the
+// same loader as the offline plan, so the operator commands can never drift from what
+// `pulumi up` manages.
 import { join } from "node:path";
-import { parse } from "yaml";
+import { readStackFile, STACKS, UnknownStackError } from "../stackFile";
 import { UsageError } from "./cli";
 
-/** The stacks of DESIGN.md and their apps, used when a stack file is not at hand. */
-export const KNOWN_STACK_APPS: Readonly<Record<string, string>> = {
-  dev: "gyana-dev",
-  staging: "gyana-release",
-  prod: "gyana-beta",
-};
-
-/** The Heroku app of `stack`, read from `<root>/Pulumi.<stack>.yaml` when it exists. */
+/** The Heroku app of `stack`, from `<root>/Pulumi.<stack>.yaml`. */
 export function herokuAppForStack(stack: string, root = join(__dirname, "..", "..")): string {
-  const allowed = Object.keys(KNOWN_STACK_APPS).join(", ");
-  if (!/^[a-z][a-z0-9-]*$/.test(stack)) {
-    throw new UsageError(`--stack "${stack}" is not a stack name; allowed: ${allowed}`);
-  }
-  const file = join(root, `Pulumi.${stack}.yaml`);
-  if (existsSync(file)) {
-    const document = parse(readFileSync(file, "utf8")) as {
-      config?: Record<string, { app?: unknown } | undefined>;
-    } | null;
-    const app = document?.config?.["gyana:heroku"]?.app;
-    if (typeof app !== "string" || app === "") {
-      throw new UsageError(`${file} has no gyana:heroku.app; set it or pass --app`);
+  let heroku: string | undefined;
+  try {
+    heroku = readStackFile(stack, { root }).config["gyana:heroku"];
+  } catch (error) {
+    if (error instanceof UnknownStackError) {
+      throw new UsageError(
+        `unknown stack "${stack}"; allowed: ${STACKS.join(", ")} (or pass --app)`,
+      );
     }
-    return app;
+    throw error;
   }
-  const known = KNOWN_STACK_APPS[stack];
-  if (!known) throw new UsageError(`unknown stack "${stack}"; allowed: ${allowed} (or pass --app)`);
-  return known;
+  const app = heroku ? (JSON.parse(heroku) as { app?: unknown }).app : undefined;
+  if (typeof app !== "string" || app === "") {
+    throw new UsageError(`Pulumi.${stack}.yaml has no gyana:heroku.app; set it or pass --app`);
+  }
+  return app;
 }
