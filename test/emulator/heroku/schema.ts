@@ -191,6 +191,14 @@ export interface MatchedRoute {
   params: Record<string, string>;
 }
 
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 export function matchRoute(method: string, pathname: string): MatchedRoute | undefined {
   for (const route of prepare().routes) {
     if (route.method !== method) continue;
@@ -198,7 +206,7 @@ export function matchRoute(method: string, pathname: string): MatchedRoute | und
     if (!m) continue;
     const params: Record<string, string> = {};
     route.params.forEach((name, i) => {
-      params[name] = decodeURIComponent(m[i + 1]!);
+      params[name] = safeDecode(m[i + 1]!);
     });
     return { route, params };
   }

@@ -22,7 +22,6 @@ import type {
   DomainRecord,
   DynoOutcome,
   DynoRecord,
-  FormationRecord,
   LogSessionRecord,
   Named,
   OAuthRecord,
