@@ -221,6 +221,24 @@ describe("lists", () => {
   });
 });
 
+describe("releases list", () => {
+  beforeEach(() => start({ pageSize: 2 }));
+
+  it("pages newest first with `version ..; order=desc`, as the Heroku CLI asks", async () => {
+    const app = emu.state.createApp({ name: "gyana-beta" });
+    for (let i = 0; i < 4; i++) emu.state.deploy(app, { processTypes: { web: "gunicorn" } });
+    const versions: number[] = [];
+    let range: string | null = "version ..; order=desc, max=2";
+    while (range) {
+      const res = await call("GET", "/apps/gyana-beta/releases", undefined, { Range: range });
+      versions.push(...res.body.map((r: { version: number }) => r.version));
+      range = res.headers.get("next-range");
+    }
+    expect(versions).toEqual([5, 4, 3, 2, 1]);
+    expect(emu.violations).toEqual([]);
+  });
+});
+
 describe("buildpacks", () => {
   beforeEach(() => start({ pageSize: 2 }));
 
@@ -534,6 +552,42 @@ describe("releases, dynos and promotions", () => {
       "",
     ]);
     expect(emu.violations).toEqual([]);
+  });
+
+  it("filters a log session by source and keeps the last `lines` lines", async () => {
+    const app = emu.state.createApp({ name: "gyana-beta" });
+    emu.state.deploy(app, { processTypes: { web: "gunicorn" } });
+    emu.state.onDyno = () => ({ exitCode: 3, output: ["a", "b"], polls: 0 });
+    const dyno = await call("POST", "/apps/gyana-beta/dynos", { command: "false" });
+    expect((await call("GET", `/apps/gyana-beta/dynos/${dyno.body.id}`)).status).toBe(404);
+    const session = await call("POST", "/apps/gyana-beta/log-sessions", {
+      dyno_name: dyno.body.name,
+      source: "heroku",
+      lines: 2,
+    });
+    const text = await (await fetch(session.body.logplex_url)).text();
+    expect(
+      text
+        .trim()
+        .split("\n")
+        .map((l) => l.replace(/^\S+ /, "")),
+    ).toEqual([
+      `heroku[${dyno.body.name}]: Process exited with status 3`,
+      `heroku[${dyno.body.name}]: State changed from up to complete`,
+    ]);
+  });
+
+  it("accepts the token of an OAuth authorization it issued", async () => {
+    const auth = await call("POST", "/oauth/authorizations", { scope: ["global"] });
+    const res = await call("GET", "/apps", undefined, {
+      Authorization: `Bearer ${auth.body.access_token.token}`,
+    });
+    expect(res.status).toBe(200);
+    await call("DELETE", `/oauth/authorizations/${auth.body.id}`);
+    const revoked = await call("GET", "/apps", undefined, {
+      Authorization: `Bearer ${auth.body.access_token.token}`,
+    });
+    expect(revoked.status).toBe(401);
   });
 
   it("tails a running dyno's log until it exits", async () => {

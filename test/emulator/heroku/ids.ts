@@ -12,11 +12,16 @@ export function newId(): string {
   const now = Date.now();
   if (now <= lastMs) {
     seq += 1;
+    // The counter has 12 bits; borrow the next millisecond rather than wrap out of order.
+    if (seq >= 4096) {
+      lastMs += 1;
+      seq = 0;
+    }
   } else {
     lastMs = now;
     seq = 0;
   }
-  const time = (lastMs * 4096 + (seq % 4096)).toString(16).padStart(15, "0").slice(-15);
+  const time = (lastMs * 4096 + seq).toString(16).padStart(15, "0").slice(-15);
   const r = randomBytes(8).toString("hex");
   const variant = ((parseInt(r[0]!, 16) & 0x3) | 0x8).toString(16);
   return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${time.slice(12, 15)}-${variant}${r.slice(1, 4)}-${r.slice(4, 16)}`;
