@@ -8,6 +8,7 @@ import type { AddOn } from "@heroku-cli/schema";
 import { herokuClientFromEnv, isApiError, type HerokuClient } from "./client";
 import {
   Failures,
+  UNKNOWN,
   assertSameApp,
   deleteIgnoringNotFound,
   diffDeclared,
@@ -45,7 +46,6 @@ export interface AddonOutputs extends AddonInputs {
 }
 
 const NAME_PATTERN = /^[a-zA-Z][A-Za-z0-9_-]+$/;
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -137,16 +137,14 @@ export const addonProvider: pulumi.dynamic.ResourceProvider<AddonInputs, AddonOu
     failures.stringMap(news, "config", /^\w+$/, "must match ^\\w+$");
     let name = news.name;
     if (name === undefined && typeof news.app === "string" && typeof news.plan === "string") {
-      name =
-        news.app === UNKNOWN ? UNKNOWN : defaultAddonName(news.app, news.plan, news.attachmentName);
+      const unknown = [news.app, news.plan, news.attachmentName].includes(UNKNOWN);
+      name = unknown ? UNKNOWN : defaultAddonName(news.app, news.plan, news.attachmentName);
     }
     const inputs = { ...news, ...(name !== undefined ? { name } : {}) };
-    if (name !== UNKNOWN) {
-      failures.string(inputs, "name", {
-        pattern: NAME_PATTERN,
-        rule: "must start with a letter and hold only letters, digits, _ and -",
-      });
-    }
+    failures.string(inputs, "name", {
+      pattern: NAME_PATTERN,
+      rule: "must start with a letter and hold only letters, digits, _ and -",
+    });
     return failures.result(inputs);
   },
 

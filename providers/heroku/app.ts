@@ -5,6 +5,7 @@ import type { App as HerokuAppBody } from "@heroku-cli/schema";
 import { herokuClientFromEnv, isApiError } from "./client";
 import {
   Failures,
+  isUnknown,
   diffDeclared,
   found,
   gone,
@@ -84,7 +85,7 @@ export const appProvider: pulumi.dynamic.ResourceProvider<AppInputs, AppOutputs>
     failures.optionalString(news, "stack");
     failures.optionalString(news, "team");
     for (const flag of ["maintenance", "adopt"] as const) {
-      if (news[flag] !== undefined && typeof news[flag] !== "boolean") {
+      if (news[flag] !== undefined && typeof news[flag] !== "boolean" && !isUnknown(news[flag])) {
         failures.add(flag, `\`${flag}\` must be a boolean`);
       }
     }

@@ -13,6 +13,7 @@ import type { OAuthAuthorization } from "@heroku-cli/schema";
 import { herokuClientFromEnv } from "./client";
 import {
   Failures,
+  isUnknown,
   deleteIgnoringNotFound,
   diffDeclared,
   found,
@@ -56,11 +57,13 @@ export const authorizationProvider: pulumi.dynamic.ResourceProvider<
     const failures = new Failures();
     failures.string(news, "description");
     const scope = news.scope ?? DEFAULT_AUTHORIZATION_SCOPE;
-    if (!Array.isArray(scope) || scope.length === 0) {
+    if (isUnknown(scope)) {
+      // Checked again with its value before create.
+    } else if (!Array.isArray(scope) || scope.length === 0) {
       failures.add("scope", "`scope` must be a non-empty list of OAuth scopes");
     } else {
       for (const s of scope) {
-        if (!SCOPES.includes(s)) {
+        if (!SCOPES.includes(s) && !isUnknown(s)) {
           failures.add(
             "scope",
             `\`scope\` ${JSON.stringify(s)} is not one of ${SCOPES.join(", ")}`,
@@ -68,13 +71,15 @@ export const authorizationProvider: pulumi.dynamic.ResourceProvider<
         }
       }
     }
+    const expiresIn = news.expiresIn as unknown;
     if (
-      news.expiresIn !== undefined &&
-      (!Number.isInteger(news.expiresIn) || news.expiresIn <= 0)
+      expiresIn !== undefined &&
+      !isUnknown(expiresIn) &&
+      (!Number.isInteger(expiresIn) || (expiresIn as number) <= 0)
     ) {
       failures.add("expiresIn", "`expiresIn` must be a whole number of seconds > 0");
     }
-    return failures.result({ ...news, scope: [...scope] });
+    return failures.result({ ...news, scope: Array.isArray(scope) ? [...scope] : scope });
   },
 
   async diff(_id, olds, news) {

@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { herokuClientFromEnv } from "./client";
 import {
   Failures,
+  isUnknown,
   appIdOf,
   assertSameApp,
   deleteIgnoringNotFound,
@@ -61,15 +62,16 @@ export const buildpacksProvider: pulumi.dynamic.ResourceProvider<
     const failures = new Failures();
     failures.string(news, "app");
     const list = news.buildpacks as unknown;
+    if (isUnknown(list)) return failures.result(news);
     if (!Array.isArray(list)) {
       failures.add("buildpacks", "`buildpacks` must be a list of buildpack names or URLs");
     } else {
       list.forEach((b, i) => {
-        if (typeof b !== "string" || b.trim() === "") {
+        if (!isUnknown(b) && (typeof b !== "string" || b.trim() === "")) {
           failures.add("buildpacks", `\`buildpacks[${i}]\` must be a non-empty string`);
         }
       });
-      const dupes = list.filter((b, i) => list.indexOf(b) !== i);
+      const dupes = list.filter((b, i) => !isUnknown(b) && list.indexOf(b) !== i);
       if (dupes.length > 0) {
         failures.add("buildpacks", `\`buildpacks\` lists ${JSON.stringify(dupes[0])} twice`);
       }

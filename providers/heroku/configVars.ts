@@ -9,6 +9,7 @@ import type { ConfigVars as HerokuConfigVars } from "@heroku-cli/schema";
 import { herokuClientFromEnv } from "./client";
 import {
   Failures,
+  isUnknown,
   appIdOf,
   assertSameApp,
   deleteIgnoringNotFound,
@@ -74,13 +75,15 @@ export const configVarsProvider: pulumi.dynamic.ResourceProvider<
     failures.string(news, "app");
     failures.stringMap(news, "vars", KEY, "must match ^\\w+$ (letters, digits, _)");
     failures.stringMap(news, "sensitiveVars", KEY, "must match ^\\w+$ (letters, digits, _)");
+    // A whole map not known yet (preview) is checked again with its value before create.
+    if (isUnknown(news.vars) || isUnknown(news.sensitiveVars)) return failures.result(news);
     const plain = Object.keys(news.vars ?? {});
     const secret = Object.keys(news.sensitiveVars ?? {});
     for (const key of plain.filter((k) => secret.includes(k))) {
       failures.add("sensitiveVars", `\`${key}\` is in both \`vars\` and \`sensitiveVars\``);
     }
     const names = secret.sort();
-    if (news.sensitiveVarNames !== undefined) {
+    if (news.sensitiveVarNames !== undefined && !isUnknown(news.sensitiveVarNames)) {
       const given = [...news.sensitiveVarNames].sort();
       if (given.join("\n") !== names.join("\n")) {
         failures.add(
@@ -153,6 +156,16 @@ export const configVarsProvider: pulumi.dynamic.ResourceProvider<
   },
 };
 
+function isPlainMap(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !pulumi.Output.isInstance(value) &&
+    !(value instanceof Promise)
+  );
+}
+
 export interface ConfigVarsArgs {
   /** App name or id. */
   readonly app: pulumi.Input<string>;
@@ -176,6 +189,11 @@ export class ConfigVars extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ConfigVarsArgs, opts?: pulumi.CustomResourceOptions) {
     const sensitive = pulumi.output(args.sensitiveVars ?? {});
+    // Key names are not secret. Taken straight from a plain map they are known even in a preview
+    // where some values are not (a new service-account key), so the preview can list them.
+    const names = isPlainMap(args.sensitiveVars)
+      ? Object.keys(args.sensitiveVars).sort()
+      : pulumi.unsecret(sensitive.apply((m) => Object.keys(m).sort()));
     super(
       configVarsProvider,
       name,
@@ -183,8 +201,7 @@ export class ConfigVars extends pulumi.dynamic.Resource {
         app: args.app,
         vars: args.vars ?? {},
         sensitiveVars: pulumi.secret(sensitive),
-        // Key names are not secret; showing them lets a preview say which vars changed.
-        sensitiveVarNames: pulumi.unsecret(sensitive.apply((m) => Object.keys(m).sort())),
+        sensitiveVarNames: names,
         appId: undefined,
         names: undefined,
       },

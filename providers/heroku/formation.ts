@@ -16,6 +16,7 @@ import type { Formation as HerokuFormationBase } from "@heroku-cli/schema";
 import { herokuClientFromEnv, isApiError, isNotFound, type HerokuClient } from "./client";
 import {
   Failures,
+  isUnknown,
   appIdOf,
   assertSameApp,
   found,
@@ -111,6 +112,7 @@ export const formationProvider: pulumi.dynamic.ResourceProvider<FormationInputs,
       const failures = new Failures();
       failures.string(news, "app");
       const processes = news.processes as unknown;
+      if (isUnknown(processes)) return failures.result(news);
       if (!processes || typeof processes !== "object" || Array.isArray(processes)) {
         failures.add("processes", "`processes` must map process types to {quantity, size}");
       } else {
@@ -121,10 +123,12 @@ export const formationProvider: pulumi.dynamic.ResourceProvider<FormationInputs,
               `process type ${JSON.stringify(type)} must match ^[-\\w]{1,128}$`,
             );
           }
-          if (!Number.isInteger(p?.quantity) || (p?.quantity ?? -1) < 0) {
+          if (isUnknown(p)) continue;
+          const q = p?.quantity as unknown;
+          if (!isUnknown(q) && (!Number.isInteger(q) || (q as number) < 0)) {
             failures.add("processes", `\`processes.${type}.quantity\` must be a whole number ≥ 0`);
           }
-          if (typeof p?.size !== "string" || p.size === "") {
+          if (!isUnknown(p?.size) && (typeof p?.size !== "string" || p.size === "")) {
             failures.add("processes", `\`processes.${type}.size\` must be a dyno size name`);
           }
         }

@@ -93,6 +93,16 @@ export function gone<O>(): pulumi.dynamic.ReadResult<O> {
 }
 
 /**
+ * How the dynamic provider host passes a value that is not known yet (during preview) to `check`
+ * and `diff`. Validation must let it through: the real value is checked again before `create`.
+ */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN;
+}
+
+/**
  * Collects check failures that name the property, in the order they were found.
  * (Fields are assigned in the constructor: Pulumi's closure serializer drops class-field
  * initializers, so `list = []` would be undefined in the provider host.)
@@ -111,6 +121,7 @@ export class Failures {
   /** Requires a non-empty string, optionally matching `pattern` (described by `rule`). */
   string(inputs: object, property: string, opts: { pattern?: RegExp; rule?: string } = {}): void {
     const value = (inputs as Record<string, unknown>)[property];
+    if (isUnknown(value)) return;
     if (typeof value !== "string" || value === "") {
       this.add(property, `\`${property}\` is required and must be a non-empty string`);
       return;
@@ -137,7 +148,7 @@ export class Failures {
   /** A map of strings whose keys match `keyPattern`. */
   stringMap(inputs: object, property: string, keyPattern?: RegExp, keyRule?: string): void {
     const value = (inputs as Record<string, unknown>)[property];
-    if (value === undefined || value === null) return;
+    if (value === undefined || value === null || isUnknown(value)) return;
     if (typeof value !== "object" || Array.isArray(value)) {
       this.add(property, `\`${property}\` must be a map of strings`);
       return;
@@ -149,7 +160,7 @@ export class Failures {
           `\`${property}\` key ${JSON.stringify(k)} ${keyRule ?? `must match ${keyPattern}`}`,
         );
       }
-      if (typeof v !== "string") {
+      if (typeof v !== "string" && !isUnknown(v)) {
         this.add(property, `\`${property}.${k}\` must be a string`);
       }
     }

@@ -54,6 +54,27 @@ describe("ConfigVars provider (serialized, against the emulator)", () => {
     expect(secrets["cv"]).toEqual(["sensitiveVars"]);
   });
 
+  it("knows the sensitive names in a preview even when a value is not known yet", async () => {
+    const loaded = await declareAndLoad(() => {
+      new ConfigVars("preview", {
+        app: "a",
+        sensitiveVars: { GOOGLE_CREDENTIALS: pulumi.output(pulumi.unknown as unknown as string) },
+      });
+    });
+    const preview = loaded.get("preview")!;
+    expect(preview.resource.maskedInputs["sensitiveVarNames"]).toEqual(["GOOGLE_CREDENTIALS"]);
+  });
+
+  it("lets values that are not known yet (preview) through check", async () => {
+    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    for (const inputs of [
+      { app: unknown, vars: unknown, sensitiveVars: unknown, sensitiveVarNames: unknown },
+      { app: "a", vars: { A: unknown }, sensitiveVars: { S: unknown }, sensitiveVarNames: unknown },
+    ]) {
+      expect((await cv.provider.check!({}, inputs)).failures).toBeUndefined();
+    }
+  });
+
   it("rejects bad keys and a key that is both plain and sensitive, naming the property", async () => {
     const result = await cv.provider.check!(
       {},
