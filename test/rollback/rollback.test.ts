@@ -382,6 +382,25 @@ describe("reading a one-off dyno's outcome from its log", () => {
     expect(run.err).toContain("    |   Target specific migration: zero, from nodes");
   });
 
+  it("waits for the dyno and reads its log again when the log stream answers an error", async () => {
+    emu.state.app(APP).maintenance = true;
+    let broken = 0;
+    const flaky: typeof fetch = async (input, init) => {
+      const session = emu.state.logSessions.get(String(input).split("/").pop() ?? "");
+      if (session?.tail) {
+        broken++;
+        return new Response("Bad Gateway", { status: 502 });
+      }
+      return fetch(input, init);
+    };
+    const run = await rollback(["--stack", "prod", "--to", "41", "--execute", "--yes"], {
+      fetch: flaky,
+    });
+    expect(run.code).toBe(0);
+    expect(broken).toBe(EXPECTED_PLAN.length);
+    expect(dynoCommands()).toEqual(migrateCommands(EXPECTED_PLAN));
+  });
+
   it("treats a log without an exit status as a failure, before any code rollback", async () => {
     emu.state.app(APP).maintenance = true;
     const run = await rollback(["--stack", "prod", "--to", "41", "--execute", "--yes"], {

@@ -108,11 +108,13 @@ export async function runOneOffDyno(
     tail: true,
     lines: 1500,
   });
+  // A log stream that fails says nothing about the dyno, which keeps running: fall through to
+  // waiting for it and reading its log again.
   const followed = await scanLog(session.logplex_url, dyno.name, {
     fetch: fetchImpl,
     timeoutMs: (ttl + 120) * 1000,
     onOutput: options.onOutput,
-  });
+  }).catch((): LogScan => ({ exitCode: null, output: [] }));
   if (followed.exitCode !== null) return { dyno: dyno.name, ...followed };
 
   // The stream closed early (a dropped connection, or a log router that does not tail): wait
@@ -147,6 +149,6 @@ export async function runOneOffDyno(
     onOutput: (line) => {
       if (++replayed > followed.output.length) options.onOutput?.(line);
     },
-  });
+  }).catch((): LogScan => ({ exitCode: null, output: followed.output }));
   return { dyno: dyno.name, exitCode: again.exitCode, output: again.output };
 }
