@@ -138,6 +138,14 @@ function parseRetryAfter(value: string | null, now: number): number | undefined 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** undici says only "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND) is its cause. */
+function describeNetworkError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const detail = cause ? String(cause.code ?? cause.message ?? "") : "";
+  return detail && !err.message.includes(detail) ? `${err.message}: ${detail}` : err.message;
+}
+
 function isRetryableStatus(method: HttpMethod, status: number): boolean {
   // A POST that reached the server may have created something: repeat it only when Heroku
   // says it refused the call outright (rate limit).
@@ -269,7 +277,7 @@ export class HerokuClient {
         const timedOut = controller.signal.aborted;
         const reason = timedOut
           ? `no answer within ${this.timeoutMs} ms`
-          : this.scrub(err instanceof Error ? err.message : String(err));
+          : this.scrub(describeNetworkError(err));
         // A request that never got an answer may still have reached the server: only repeat
         // methods whose repetition is harmless.
         if (method !== "POST" && attempt < this.maxRetries) {
@@ -371,7 +379,8 @@ export class HerokuClient {
  * per-attempt deadline.
  */
 export function herokuClientFromEnv(overrides: Partial<HerokuClientOptions> = {}): HerokuClient {
-  const token = process.env["HEROKU_API_KEY"];
+  // Trimmed: a key pasted or read from a file often ends in a newline, an invalid header value.
+  const token = process.env["HEROKU_API_KEY"]?.trim();
   if (!token) {
     throw new Error(
       "HEROKU_API_KEY is not set: export a Heroku API key (`heroku authorizations:create` or " +

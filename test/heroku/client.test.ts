@@ -239,6 +239,16 @@ describe("HerokuClient deadline and errors", () => {
     expect(sent).toHaveLength(2);
   });
 
+  it("names the cause of a connection failure", async () => {
+    const closed = await startHerokuEmulator();
+    const url = closed.url;
+    await closed.close();
+    const client = new HerokuClient({ token: "t", baseUrl: url, maxRetries: 0 });
+    const err = await failure(client.get("/apps"));
+    expect(err.id).toBe("network_error");
+    expect(err.message).toContain("ECONNREFUSED");
+  });
+
   it("carries status, Heroku error id, request id, method and path", async () => {
     const { client } = harness(emu);
     const err = await failure(client.get("/apps/does-not-exist?x=1"));
@@ -304,6 +314,23 @@ describe("herokuClientFromEnv", () => {
       expect(() => herokuClientFromEnv()).toThrow(/HEROKU_API_KEY is not set/);
     } finally {
       if (saved !== undefined) process.env["HEROKU_API_KEY"] = saved;
+    }
+  });
+
+  it("ignores the newline a pasted HEROKU_API_KEY often ends with", async () => {
+    const saved = { key: process.env["HEROKU_API_KEY"], url: process.env["HEROKU_API_URL"] };
+    try {
+      process.env["HEROKU_API_KEY"] = `${emu.token}\n`;
+      process.env["HEROKU_API_URL"] = emu.url;
+      await expect(herokuClientFromEnv().get("/account/rate-limits")).resolves.toBeDefined();
+    } finally {
+      for (const [k, v] of [
+        ["HEROKU_API_KEY", saved.key],
+        ["HEROKU_API_URL", saved.url],
+      ] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
   });
 
