@@ -1,4 +1,5 @@
 // `npm run bench`: prints figures (time and API request counts); it asserts nothing.
+import { benchCustomDomain } from "./bench/customDomain";
 import { benchPlan } from "./bench/plan";
 
 interface Section {
@@ -6,7 +7,10 @@ interface Section {
   run: () => Promise<string[]>;
 }
 
-const sections: Section[] = [{ title: "Offline plan", run: () => benchPlan() }];
+const sections: Section[] = [
+  { title: "Offline plan", run: () => benchPlan() },
+  { title: "Custom domain (Heroku + GoDaddy requests)", run: () => benchCustomDomain() },
+];
 
 async function main(): Promise<void> {
   for (const section of sections) {
