@@ -165,7 +165,7 @@ export interface AppRecord {
 
 export interface OAuthRecord {
   id: string;
-  description: string | null;
+  description: string;
   scope: string[];
   expiresIn: number | null;
   tokenId: string;

@@ -22,7 +22,7 @@ export const oauthRoutes: Routes = {
     const now = state.now();
     const record: OAuthRecord = {
       id: newId(),
-      description: b.description ?? null,
+      description: b.description ?? "",
       scope: b.scope,
       expiresIn: b.expires_in ?? null,
       tokenId: newId(),
