@@ -1,6 +1,6 @@
 // Shared by the core Heroku provider tests: an emulator wired into the provider environment, and
 // a counter of the API requests one step makes.
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import {
   startHerokuEmulator,
   type HerokuEmulator,
@@ -19,7 +19,10 @@ export function useHerokuEmulator(options: HerokuEmulatorOptions = {}): { emu: H
     process.env["HEROKU_POLL_MAX_INTERVAL_MS"] = "20";
   });
   afterAll(async () => {
+    const violations = [...holder.emu.violations];
     await holder.emu.close();
+    // Every request and response of the file's tests matched the Platform API schema.
+    expect(violations).toEqual([]);
   });
   return holder;
 }
