@@ -1,0 +1,138 @@
+// Figures of the emulated end-to-end `pulumi up` of prod: Heroku API requests of a fresh up, of a
+// no-op up (target: 0 writes) and of a one-value change, the wall time of the run, and how long a
+// fresh up takes when every add-on needs D seconds to provision. Only the REDIS_URL parameter
+// needs an add-on's output, so the Heroku part of a fresh up should last about D plus one write.
+import { changedSteps, upStack, type EngineState, type UpResult } from "../emulatedUp";
+import { e2eSecrets, requireProgramFresh, startE2eEnvironment, writesOf } from "../e2e";
+
+const STACK = "prod";
+const PROCESS_TYPES = {
+  web: "gunicorn",
+  worker: "celery",
+  priority: "celery",
+  beat: "celery beat",
+};
+
+interface Timed {
+  result: UpResult;
+  ms: number;
+  requests: number;
+  writes: string[];
+  /** First request start to last request end, ms (the part the API calls take). */
+  apiSpanMs: number;
+}
+
+/** Counts requests to the emulator by wrapping the global fetch that providers call. */
+function trackFetch(baseUrl: string): { spans: [number, number][]; restore(): void } {
+  const original = globalThis.fetch;
+  const spans: [number, number][] = [];
+  globalThis.fetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    const started = performance.now();
+    try {
+      return await original(input, init);
+    } finally {
+      if (String(input).startsWith(baseUrl)) spans.push([started, performance.now()]);
+    }
+  }) as typeof fetch;
+  return { spans, restore: () => (globalThis.fetch = original) };
+}
+
+async function timedUp(
+  env: Awaited<ReturnType<typeof startE2eEnvironment>>,
+  state: EngineState | undefined,
+  secrets: Record<string, string>,
+): Promise<Timed> {
+  env.heroku.resetCounts();
+  const tracker = trackFetch(env.heroku.url);
+  const started = performance.now();
+  try {
+    const result = await upStack(STACK, {
+      program: requireProgramFresh,
+      secrets,
+      ...(state ? { state } : {}),
+    });
+    const spans = tracker.spans;
+    const apiSpanMs =
+      spans.length > 0
+        ? Math.max(...spans.map((s) => s[1])) - Math.min(...spans.map((s) => s[0]))
+        : 0;
+    return {
+      result,
+      ms: performance.now() - started,
+      requests: env.heroku.requests.length,
+      writes: writesOf(env.heroku),
+      apiSpanMs,
+    };
+  } finally {
+    tracker.restore();
+  }
+}
+
+const round = (ms: number) => `${Math.round(ms)} ms`;
+
+function line(label: string, t: Timed): string {
+  return (
+    `${label}: ${t.requests} Heroku requests, ${t.writes.length} writes, ` +
+    `${changedSteps(t.result.steps).length} resources changed, ${round(t.ms)}`
+  );
+}
+
+export async function benchE2e(delaySeconds = 2): Promise<string[]> {
+  const lines: string[] = [];
+  const secrets = await e2eSecrets();
+  const runStarted = performance.now();
+
+  const env = await startE2eEnvironment();
+  try {
+    const fresh = await timedUp(env, undefined, secrets);
+    lines.push(line("fresh prod up", fresh));
+    env.heroku.state.deploy("gyana-beta", { processTypes: PROCESS_TYPES });
+    const scaled = await timedUp(env, fresh.result.state, secrets);
+    lines.push(line("up after the first deploy (formation)", scaled));
+    const noop = await timedUp(env, scaled.result.state, secrets);
+    lines.push(`${line("no-op up", noop)} (target 0 writes)`);
+    const changed = await timedUp(env, noop.result.state, {
+      ...secrets,
+      "gyana:sendgridApiKey": "bench-sendgrid-key-rotated",
+    });
+    lines.push(
+      `${line("one secret changed (SENDGRID_API_KEY)", changed)}: ${changed.writes.join(", ")}`,
+    );
+  } finally {
+    await env.close();
+  }
+  lines.push(`e2e run (4 ups of prod): ${round(performance.now() - runStarted)}`);
+
+  // The add-on delay: the same fresh up with instant and with D-second provisioning.
+  const D = delaySeconds * 1000;
+  const spans: Record<string, Timed> = {};
+  for (const [label, delay] of [
+    ["instant", 0],
+    [`D=${delaySeconds}s`, D],
+  ] as const) {
+    const delayed = await startE2eEnvironment({ addonProvisioningDelayMs: delay });
+    try {
+      spans[label] = await timedUp(delayed, undefined, secrets);
+    } finally {
+      await delayed.close();
+    }
+  }
+  const instant = spans["instant"]!;
+  const slow = spans[`D=${delaySeconds}s`]!;
+  const oneWrite = instant.apiSpanMs / Math.max(1, instant.requests);
+  lines.push(
+    `fresh prod up, add-ons provisioned at once: wall ${round(instant.ms)}, Heroku API span ${round(instant.apiSpanMs)}`,
+  );
+  lines.push(
+    `fresh prod up, add-ons take D=${D} ms: wall ${round(slow.ms)}, Heroku API span ${round(slow.apiSpanMs)} ` +
+      `= ${(slow.apiSpanMs / D).toFixed(2)} × D (target ≤ 1.10 × D + one write ≈ ${round(1.1 * D + oneWrite)}); ` +
+      `wall minus the instant run: ${round(slow.ms - instant.ms)}`,
+  );
+  return lines;
+}
+
+if (require.main === module) {
+  void benchE2e().then((lines) => {
+    for (const l of lines) console.log(l);
+  });
+}
