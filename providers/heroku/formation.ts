@@ -99,6 +99,7 @@ async function apply(
   const ready = types.filter((t) => existing.has(t));
   const pending = types.filter((t) => !existing.has(t));
   if (ready.length > 0) await client.patch<HerokuFormation[]>(path, updates(ready));
+  if (pending.length === 0) return [];
   report(
     `warning: app ${appId} has no process type ${pending.join(", ")} yet (no release defines ` +
       "it). Applied the others; the next `pulumi up` after the first deploy will scale these.",
