@@ -308,7 +308,8 @@ export class HerokuApp extends pulumi.ComponentResource {
     const pipeline = args.pipeline.owner
       ? new Pipeline(
           `${name}-pipeline`,
-          { name: args.pipeline.name },
+          // Adopting the hand-made setup (`imports.app`) takes over the existing pipeline too.
+          { name: args.pipeline.name, ...(args.imports?.app !== undefined ? { adopt: true } : {}) },
           // Other stacks' apps are coupled to it: leave it in place if this stack goes away.
           { ...child, protect, retainOnDelete: true },
         )
