@@ -1,5 +1,6 @@
 // `npm run bench`: prints figures (time and API request counts); it asserts nothing.
 import { benchCustomDomain } from "./bench/customDomain";
+import { benchHerokuProviders } from "./bench/herokuProviders";
 import { benchPlan } from "./bench/plan";
 
 interface Section {
@@ -9,6 +10,10 @@ interface Section {
 
 const sections: Section[] = [
   { title: "Offline plan", run: () => benchPlan() },
+  {
+    title: "Heroku providers (requests per create / no-op refresh / no-op diff, size)",
+    run: () => benchHerokuProviders(),
+  },
   { title: "Custom domain (Heroku + GoDaddy requests)", run: () => benchCustomDomain() },
 ];
 
