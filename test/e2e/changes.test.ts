@@ -14,6 +14,8 @@ import {
   type Emulators,
 } from "./harness";
 
+/** URNs of the HerokuApp component's children contain this. */
+const IN_HEROKU_APP = "gyana:heroku:App$";
 const PROCESS_TYPES = {
   web: "gunicorn",
   worker: "celery",
@@ -145,7 +147,7 @@ describe("the prod stack after its first up", () => {
     const destroyed = await emulatedDestroy({ state: unprotected });
     const heroku_ = (op: string) =>
       destroyed.steps
-        .filter((s) => s.op === op && s.type.startsWith("pulumi-nodejs:"))
+        .filter((s) => s.op === op && s.urn.includes(IN_HEROKU_APP))
         .map((s) => s.name)
         .sort();
     expect(heroku_("retain")).toEqual(["app", "app-pipeline", "app-postgres"]);
@@ -155,11 +157,13 @@ describe("the prod stack after its first up", () => {
         "app-buildpacks",
         "app-config",
         "app-formation",
+        "app-hashids-salt",
         "app-honeybadger-deploys",
         "app-honeybadger-logs",
         "app-pipeline-coupling",
         "app-redis",
         "app-redis-tls",
+        "app-secret-key",
       ].sort(),
     );
     expect(app().id).toBeDefined();
@@ -182,7 +186,7 @@ describe("removing the dev stack", () => {
       emulators.heroku.resetCounts();
       const destroyed = await emulatedDestroy({ state: fresh.state });
       const deletedTypes = destroyed.steps
-        .filter((s) => s.op === "delete" && s.type.startsWith("pulumi-nodejs:"))
+        .filter((s) => s.op === "delete" && s.urn.includes(IN_HEROKU_APP))
         .map((s) => s.name)
         .sort();
       expect(deletedTypes).toEqual(
@@ -192,16 +196,18 @@ describe("removing the dev stack", () => {
           "app-buildpacks",
           "app-config",
           "app-formation",
+          "app-hashids-salt",
           "app-honeybadger-deploys",
           "app-honeybadger-logs",
           "app-pipeline-coupling",
           "app-postgres",
           "app-redis",
           "app-redis-tls",
+          "app-secret-key",
         ].sort(),
       );
       // Dependents go first: the app is the last Heroku resource deleted.
-      const herokuDeletes = destroyed.steps.filter((s) => s.type.startsWith("pulumi-nodejs:"));
+      const herokuDeletes = destroyed.steps.filter((s) => s.urn.includes(IN_HEROKU_APP));
       expect(herokuDeletes.at(-1)?.name).toBe("app");
       expect(emulators.heroku.state.findApp("gyana-dev")).toBeUndefined();
       expect(emulators.heroku.state.authorizations.size).toBe(0);

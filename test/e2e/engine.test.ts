@@ -180,4 +180,19 @@ describe("emulated engine", () => {
     const s1 = await up(store, [{ name: "p", key: "k", value: "1", protect: true }]);
     await expect(emulatedDestroy({ state: s1.state })).rejects.toThrow(/refusing to delete/);
   });
+
+  it("refuses the import option on a dynamic resource, as Pulumi does (pulumi/pulumi#16175)", async () => {
+    const store = tmpStore();
+    await expect(
+      emulatedUp({
+        stack: "test",
+        config: {},
+        secretKeys: [],
+        program: () => {
+          new FileThing("imported", { store, key: "k", value: "1" }, { import: "t1" });
+          return {};
+        },
+      }),
+    ).rejects.toThrow("Pulumi cannot import dynamic provider resources (pulumi/pulumi#16175)");
+  });
 });
