@@ -3,6 +3,7 @@
 // same config writes nothing.
 import { afterEach, describe, expect, it } from "vitest";
 import type { EngineState } from "../../tools/emulatedUp";
+import { testSecrets } from "../support/stack";
 import {
   changes,
   createSharedPipeline,
@@ -80,6 +81,14 @@ describe.each(Object.keys(APPS) as (keyof typeof APPS)[])("fresh up of the %s st
         /^https:\/\/logplex\.honeybadger\.io\/v1\/events\?api_key=test-honeybadger-key-91c2&env=/,
       ),
     ]);
+    // Values that came back from providers stay secret where their inputs were (and the token
+    // the Authorization returned is secret): nothing secret shows in a preview or the outputs.
+    const shown = JSON.stringify([first.resources.map((r) => r.maskedInputs), first.maskedOutputs]);
+    for (const [key, value] of Object.entries(await testSecrets())) {
+      if (!key.startsWith("gyana:tls")) expect(shown, key).not.toContain(value);
+    }
+    expect(shown).not.toContain(token);
+    expect(first.maskedOutputs["herokuSensitiveConfigVarNames"]).toContain("SENDGRID_API_KEY");
     const couplings = [...heroku.state.couplings.values()].filter((c) => c.appId === app.id);
     expect(couplings.map((c) => c.stage)).toEqual([STAGES[stack]]);
 
