@@ -206,6 +206,19 @@ export function loadStackConfig(
   const withDomains = (plain?.domains.hostnames.length ?? 0) > 0;
   const secretValues = readSecrets(source, withDomains, problems);
 
+  // Adopting a live app with generated values would replace its SECRET_KEY (breaking encrypted
+  // fields) and HASHIDS_SALT (breaking every link), so the live ones must be given.
+  if (plain?.imports.herokuApp !== undefined) {
+    for (const spec of [SECRET_KEYS.secretKey, SECRET_KEYS.hashidsSalt]) {
+      if (source.get(spec.key) === undefined) {
+        problems.push(
+          `${spec.key}: missing; adopting an existing app (gyana:imports.herokuApp) needs the live value, ` +
+            `or a generated one would replace it; set it with \`pulumi config set --secret ${spec.key}\``,
+        );
+      }
+    }
+  }
+
   const certificateKnown = ![SECRET_KEYS.tlsCertificate.key, SECRET_KEYS.tlsPrivateKey.key].some(
     (key) => source.isStandIn?.(key),
   );

@@ -250,6 +250,13 @@ describe("bad config is refused with the key, the value and what is allowed", ()
     expect(problems.join("\n")).not.toContain("PRIVATE KEY");
   });
 
+  it("adopting the live app without its SECRET_KEY and HASHIDS_SALT", async () => {
+    expect(await prodProblems({ "gyana:imports": { herokuApp: "gyana-beta" } })).toEqual([
+      "gyana:secretKey: missing; adopting an existing app (gyana:imports.herokuApp) needs the live value, or a generated one would replace it; set it with `pulumi config set --secret gyana:secretKey`",
+      "gyana:hashidsSalt: missing; adopting an existing app (gyana:imports.herokuApp) needs the live value, or a generated one would replace it; set it with `pulumi config set --secret gyana:hashidsSalt`",
+    ]);
+  });
+
   it("lists every problem at once", async () => {
     const problems = await prodProblems(
       {
