@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GcpProject } from "./components/gcpProject";
 import { HerokuApp } from "./components/herokuApp";
-import { loadStackConfig } from "./config/load";
+import { SECRET_STAND_IN, loadStackConfig } from "./config/load";
 import { pulumiConfigSource } from "./config/pulumiSource";
 
 const config = loadStackConfig(pulumiConfigSource(), pulumi.getStack());
@@ -60,8 +60,9 @@ const herokuApp = new HerokuApp("app", {
   extraConfigVars: config.configVars,
   ...(config.secrets.secretConfigVars !== undefined
     ? {
-        extraSecretConfigVars: config.secrets.secretConfigVars.apply(
-          (json) => JSON.parse(json) as Record<string, string>,
+        // The offline plan stands a placeholder in for the secret: it has no vars to parse.
+        extraSecretConfigVars: config.secrets.secretConfigVars.apply((json) =>
+          json === SECRET_STAND_IN ? {} : (JSON.parse(json) as Record<string, string>),
         ),
       }
     : {}),

@@ -352,7 +352,16 @@ export class HerokuApp extends pulumi.ComponentResource {
     this.appId = app.appId;
     this.webUrl = app.webUrl;
     this.configVarNames = pulumi.output(Object.keys(plainVars).sort());
-    this.sensitiveConfigVarNames = configVars.sensitiveVarNames;
+    // Known when the program runs (not after the ConfigVars are created), so a preview of a new
+    // stack lists them too; extra secret vars' names come from their (secret) map, unsecreted.
+    this.sensitiveConfigVarNames =
+      args.extraSecretConfigVars === undefined
+        ? pulumi.output(Object.keys(secretVars).sort())
+        : pulumi.unsecret(
+            pulumi
+              .output(args.extraSecretConfigVars)
+              .apply((extra) => [...Object.keys(secretVars), ...Object.keys(extra)].sort()),
+          );
     this.postgresAddonName = postgres.name;
     this.redisAddonName = redis.name;
     this.registerOutputs({

@@ -117,4 +117,33 @@ describe("HerokuApp arguments", () => {
       "`formation` must declare at least one process type",
     );
   });
+
+  it("a preview of a new stack already lists the secret var names, values unknown", async () => {
+    const run = await runTestStack("prod");
+    expect(run.maskedOutputs["herokuSensitiveConfigVarNames"]).toEqual([
+      "GOOGLE_CREDENTIALS",
+      "HASHIDS_SALT",
+      "HELLONEXT_SSO_TOKEN",
+      "HEROKU_API_KEY",
+      "HONEYBADGER_API_KEY",
+      "HONEYCOMB_API_KEY",
+      "SECRET_KEY",
+      "SEGMENT_ANALYTICS_JS_WRITE_KEY",
+      "SEGMENT_ANALYTICS_WRITE_KEY",
+      "SENDGRID_API_KEY",
+    ]);
+  });
+
+  it("gyana:secretConfigVars adds secret vars whose names show and values do not", async () => {
+    const run = await runTestStack("staging", {
+      preview: false,
+      secrets: { "gyana:secretConfigVars": '{"STRIPE_API_KEY":"sk_test_51abc"}' },
+    });
+    expect(run.maskedOutputs["herokuSensitiveConfigVarNames"]).toContain("STRIPE_API_KEY");
+    const cv = run.resources.find((r) => r.type === "pulumi-nodejs:dynamic/heroku:ConfigVars")!;
+    expect((cv.inputs["sensitiveVars"] as Record<string, string>)["STRIPE_API_KEY"]).toBe(
+      "sk_test_51abc",
+    );
+    expect(JSON.stringify([run.maskedOutputs, cv.maskedInputs])).not.toContain("sk_test_51abc");
+  });
 });
