@@ -2,6 +2,7 @@
 // (every problem listed at once, before any resource is declared), then builds the components.
 import * as pulumi from "@pulumi/pulumi";
 import { GcpProject } from "./components/gcpProject";
+import { CustomDomain } from "./components/customDomain";
 import { HerokuApp } from "./components/herokuApp";
 import { SECRET_STAND_IN, loadStackConfig } from "./config/load";
 import { pulumiConfigSource } from "./config/pulumiSource";
@@ -75,7 +76,26 @@ const herokuApp = new HerokuApp("app", {
   },
 });
 
-// --- CustomDomain (issue 5) is declared here. ---
+const { tlsCertificate, tlsPrivateKey } = config.secrets;
+const customDomain =
+  config.domains.hostnames.length > 0 && tlsCertificate && tlsPrivateKey
+    ? new CustomDomain("domain", {
+        app: herokuApp.appId,
+        hostnames: config.domains.hostnames,
+        zone: config.domains.zone,
+        ttl: config.domains.ttl,
+        dns: config.domains.dns,
+        certificateChain: tlsCertificate,
+        privateKey: tlsPrivateKey,
+        protect: config.protect,
+        adopt: {
+          ...(config.imports.sniEndpoint !== undefined
+            ? { sniEndpoint: config.imports.sniEndpoint }
+            : {}),
+          hostnames: config.imports.domains ?? [],
+        },
+      })
+    : undefined;
 
 export const environment = config.environment;
 export const gcpProjectId = config.gcpProject;
@@ -85,3 +105,7 @@ export const herokuAppName = herokuApp.appName;
 export const herokuWebUrl = herokuApp.webUrl;
 export const herokuConfigVarNames = herokuApp.configVarNames;
 export const herokuSensitiveConfigVarNames = herokuApp.sensitiveConfigVarNames;
+export const customDomains = customDomain?.hostnames ?? [];
+export const dnsTargets = customDomain?.dnsTargets ?? {};
+export const certificateExpiry = customDomain?.certificateExpiry;
+export const manualDnsRecords = customDomain?.manualDnsRecords ?? [];

@@ -153,7 +153,11 @@ export const importsSchema = z
     redis: z.string().min(1).optional(),
     bucket: z.string().min(1).optional(),
     serviceAccount: z.string().min(1).optional(),
-    domains: z.record(z.string(), z.string().min(1)).optional(),
+    /** Host names already on the Heroku app, adopted rather than added. */
+    domains: z
+      .array(z.string().regex(HOSTNAME, { error: "must be a host name, e.g. app.gyana.com" }))
+      .optional(),
+    /** Name of the app's existing SNI endpoint, which gets the stack's certificate. */
     sniEndpoint: z.string().min(1).optional(),
   })
   .default({});

@@ -1,6 +1,7 @@
 // `npm run bench`: prints figures (time and API request counts); it asserts nothing.
 import { benchCustomDomain } from "./bench/customDomain";
 import { benchHerokuProviders } from "./bench/herokuProviders";
+import { benchE2e } from "./bench/e2e";
 import { benchPlan } from "./bench/plan";
 
 interface Section {
@@ -14,6 +15,7 @@ const sections: Section[] = [
     title: "Heroku providers (requests per create / no-op refresh / no-op diff, size)",
     run: () => benchHerokuProviders(),
   },
+  { title: "Emulated up (prod)", run: () => benchE2e() },
   { title: "Custom domain (Heroku + GoDaddy requests)", run: () => benchCustomDomain() },
 ];
 
