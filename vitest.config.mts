@@ -5,6 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // Pulumi's closure serializer fails under worker threads ("Trace events are unavailable").
     pool: "forks",
+    // Provider progress and placeholder warnings are expected; show them only when a test fails.
+    silent: "passed-only",
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -92,6 +92,31 @@ describe.each(Object.keys(APPS) as (keyof typeof APPS)[])("fresh up of the %s st
     const couplings = [...heroku.state.couplings.values()].filter((c) => c.appId === app.id);
     expect(couplings.map((c) => c.stage)).toEqual([STAGES[stack]]);
 
+    if (stack === "prod") {
+      // The runbook's custom domain: both hosts on one SNI endpoint with the wildcard
+      // certificate, and GoDaddy CNAMEs pointing at each domain's Heroku DNS target, TTL 600.
+      const [sni, ...otherSni] = [...app.sniEndpoints.values()];
+      expect(otherSni).toEqual([]);
+      expect(sni?.certificateChain).toBe((await testSecrets())["gyana:tlsCertificate"]);
+      const custom = [...app.domains.values()]
+        .filter((d) => d.kind === "custom")
+        .sort((a, b) => a.hostname.localeCompare(b.hostname));
+      expect(custom.map((d) => [d.hostname, d.sniEndpointId])).toEqual([
+        ["app.gyana.com", sni?.id],
+        ["beta.gyana.com", sni?.id],
+      ]);
+      const targetOf = (host: string) => custom.find((d) => d.hostname === host)?.cname;
+      const records = [...(emulators.godaddy.zones.get("gyana.com") ?? [])];
+      expect(records.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+        { type: "CNAME", name: "app", data: targetOf("app.gyana.com"), ttl: 600 },
+        { type: "CNAME", name: "beta", data: targetOf("beta.gyana.com"), ttl: 600 },
+      ]);
+      expect(first.maskedOutputs["dnsTargets"]).toEqual({
+        "app.gyana.com": targetOf("app.gyana.com"),
+        "beta.gyana.com": targetOf("beta.gyana.com"),
+      });
+    }
+
     // The app's first deploy defines its process types; the next up scales them.
     heroku.state.deploy(app, {
       processTypes: { web: "gunicorn", worker: "celery", priority: "celery", beat: "celery beat" },
@@ -102,9 +127,11 @@ describe.each(Object.keys(APPS) as (keyof typeof APPS)[])("fresh up of the %s st
     expect(herokuWrites(heroku)).toEqual(["PATCH /apps/{app}/formation"]);
 
     heroku.resetCounts();
+    const dnsWritesBefore = emulators.godaddy.writes().length;
     const again = await up(stack, scaled.state as EngineState);
     expect(changes(again)).toEqual([]);
     expect(herokuWrites(heroku)).toEqual([]);
+    expect(emulators.godaddy.writes().length).toBe(dnsWritesBefore);
     expect(heroku.violations).toEqual([]);
   });
 });
