@@ -297,11 +297,7 @@ export class HerokuApp extends pulumi.ComponentResource {
             });
     // Plain and secret vars in separate maps: one secret inside a map makes the whole map secret
     // in a preview, and the names of the secret vars stay visible.
-    const configVars = new ConfigVars(
-      `${name}-config`,
-      { app: appRef, vars: plainVars, sensitiveVars },
-      child,
-    );
+    new ConfigVars(`${name}-config`, { app: appRef, vars: plainVars, sensitiveVars }, child);
 
     new Formation(`${name}-formation`, { app: appRef, processes: { ...args.formation } }, child);
 
