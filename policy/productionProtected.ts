@@ -1,5 +1,6 @@
 // In production, the resources whose loss cannot be undone by running `pulumi up` again (the
-// Postgres database, the users' uploaded files, the identity the app's credentials belong to)
+// Heroku app, whose deletion takes its add-ons with it, the Postgres database, the users'
+// uploaded files, the identity the app's credentials belong to)
 // must carry `protect: true`, so that no preview that plans to delete or replace them can be
 // applied. Which stacks count as production is policy config (`protectedStacks`, default prod).
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
@@ -7,6 +8,7 @@ import {
   GCP_BUCKET,
   GCP_SERVICE_ACCOUNT,
   HEROKU_ADDON,
+  HEROKU_APP,
   displayName,
   readKnown,
   stackOf,
@@ -34,6 +36,11 @@ function guarded(args: ResourceValidationArgs): Guarded | undefined {
       }
       return undefined;
     }
+    case HEROKU_APP:
+      return {
+        what: `Heroku app "${displayName(args.props, "name", args.name)}"`,
+        why: "deleting or replacing it deletes the add-ons it bills, the database among them",
+      };
     case GCP_BUCKET:
       return {
         what: `Cloud Storage bucket "${displayName(args.props, "name", args.name)}"`,
@@ -52,7 +59,7 @@ function guarded(args: ResourceValidationArgs): Guarded | undefined {
 export const productionDataProtected: ResourceValidationPolicy = {
   name: "production-data-protected",
   description:
-    "In production, the Postgres add-on, the upload bucket and the app's service account are protected from deletion.",
+    "In production, the Heroku app, the Postgres add-on, the upload bucket and the app's service account are protected from deletion.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {

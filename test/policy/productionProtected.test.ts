@@ -59,15 +59,21 @@ describe("policy production-data-protected", () => {
     }
   });
 
-  it("does not require protection for the Redis add-on or the app itself", async () => {
+  it("does not require protection for the Redis add-on, a cache and broker", async () => {
     expect(await violationsOf(productionDataProtected, { ...redis, stack: "prod" })).toEqual([]);
+  });
+
+  it("rejects an unprotected prod Heroku app, whose deletion takes its add-ons", async () => {
+    const app: ResourceSpec = {
+      type: HEROKU_APP,
+      name: "app",
+      props: { name: "gyana-beta", region: "eu" },
+    };
+    expect(await violationsOf(productionDataProtected, { ...app, stack: "prod" })).toEqual([
+      'Heroku app "gyana-beta" in stack prod must be protected (protect: true): deleting or replacing it deletes the add-ons it bills, the database among them.',
+    ]);
     expect(
-      await violationsOf(productionDataProtected, {
-        type: HEROKU_APP,
-        name: "prod-app",
-        props: { name: "gyana-beta", region: "eu" },
-        stack: "prod",
-      }),
+      await violationsOf(productionDataProtected, { ...app, stack: "prod", protect: true }),
     ).toEqual([]);
   });
 
