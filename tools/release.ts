@@ -1,5 +1,5 @@
 // Entry point of `npm run release -- ...`; see tools/release/args.ts for the options and
-// docs/release.md for the procedure.
+// the README's "Release" section for the procedure.
 import { processIo } from "./release/cli";
 import { operatorHerokuClient } from "./release/herokuFromEnv";
 import { runRelease } from "./release/main";

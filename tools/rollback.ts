@@ -1,5 +1,5 @@
 // Entry point of `npm run rollback -- ...`; see tools/rollback/args.ts for the options and
-// docs/rollback.md for the procedure.
+// the README's "Rollback" section for the procedure.
 import { processIo } from "./release/cli";
 import { operatorHerokuClient } from "./release/herokuFromEnv";
 import { realClock } from "./release/poll";
