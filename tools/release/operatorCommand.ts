@@ -1,0 +1,30 @@
+// Runs an operator command (release, rollback) from the command line with the real terminal,
+// the operator's Heroku credentials and the wall clock, and sets the exit code it returns.
+import { processIo, type Io } from "./cli";
+import { operatorHerokuClient } from "./herokuFromEnv";
+import { realClock, type Clock } from "./poll";
+import type { HerokuClient } from "../../providers/heroku/client";
+
+export interface OperatorDeps {
+  io: Io;
+  heroku: () => HerokuClient;
+  clock: Clock;
+}
+
+export function runOperatorCommand(
+  command: (argv: string[], deps: OperatorDeps) => Promise<number>,
+): void {
+  command(process.argv.slice(2), {
+    io: processIo(),
+    heroku: () => operatorHerokuClient(),
+    clock: realClock,
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}
