@@ -6,7 +6,8 @@
 // environment points at (the emulators in tests). Other custom resources (GCP, random) get
 // outputs from a mock function and keep them between runs, like state does.
 //
-// What it models, per registration: check → no prior state: create (or read, for `import`) |
+// What it models, per registration: check → no prior state: create (or import, for a
+// non-dynamic resource with an `import` id; a dynamic one with an import id fails as in Pulumi) |
 // prior state: diff → update, replace (create-then-delete, or delete-then-create when the
 // provider asks for deleteBeforeReplace) or same (old outputs kept). After the program: delete
 // what the prior state has and the program no longer declares, dependents first; a protected
@@ -419,10 +420,13 @@ export async function emulatedUp(options: UpOptions): Promise<UpResult> {
       return { id: "", outputs: {} };
     }
     const mocked = await mocks(r);
-    const id = old?.id ?? mocked.id ?? `${r.name}-id`;
+    // A real provider's resource registered with an import id and no prior state is imported,
+    // as the engine does: it reads the existing resource under that id and creates nothing.
+    const imported = !old && r.custom && r.importId !== "";
+    const id = old?.id ?? (imported ? r.importId : (mocked.id ?? `${r.name}-id`));
     state.resources[r.urn] = { ...base, id, outputs: mocked.outputs };
     steps.push({
-      op: old ? "update" : "create",
+      op: old ? "update" : imported ? "import" : "create",
       urn: r.urn,
       type: r.type,
       name: r.name,

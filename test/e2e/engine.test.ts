@@ -195,4 +195,28 @@ describe("emulated engine", () => {
       }),
     ).rejects.toThrow("Pulumi cannot import dynamic provider resources (pulumi/pulumi#16175)");
   });
+
+  it("imports a real provider's resource declared with an import id: an import step, the id kept, no create", async () => {
+    class Bucket extends pulumi.CustomResource {}
+    const program = (importId?: string) => () => {
+      new Bucket(
+        "gcp:storage/bucket:Bucket",
+        "uploads",
+        { name: "gyana-app" },
+        importId ? { import: importId } : {},
+      );
+      return {};
+    };
+    const run = (importId: string | undefined, state?: EngineState) =>
+      emulatedUp({ stack: "test", config: {}, secretKeys: [], program: program(importId), state });
+    const first = await run("gyana-app");
+    expect(ops(first.steps)).toEqual(["import uploads"]);
+    expect(first.resources[0]?.importId).toBe("gyana-app");
+    expect(Object.values(first.state.resources)[0]?.id).toBe("gyana-app");
+    // In state now: the import id (kept or removed) changes nothing, as in Pulumi.
+    expect(ops((await run("gyana-app", first.state)).steps)).toEqual(["same uploads"]);
+    expect(ops((await run(undefined, first.state)).steps)).toEqual(["same uploads"]);
+    // Without an import id, a fresh stack creates it.
+    expect(ops((await run(undefined)).steps)).toEqual(["create uploads"]);
+  });
 });
