@@ -65,6 +65,16 @@ function outputsFrom(app: HerokuAppBody, inputs: Partial<AppInputs>): AppOutputs
   return out;
 }
 
+function assertAdoptableRegion(existing: HerokuAppBody, inputs: AppInputs): void {
+  const region = existing.region?.name;
+  if (region !== inputs.region && existing.region?.id !== inputs.region) {
+    throw new Error(
+      `cannot adopt Heroku app \`${inputs.name}\`: it is in region \`${region}\`, ` +
+        `the App declares \`${inputs.region}\`. Region cannot change in place.`,
+    );
+  }
+}
+
 function takenMessage(name: string): string {
   return (
     `Heroku app name \`${name}\` is already taken. If the app is yours, adopt it: set ` +
@@ -105,33 +115,29 @@ export const appProvider: pulumi.dynamic.ResourceProvider<AppInputs, AppOutputs>
     const client = herokuClientFromEnv();
     const body: Record<string, unknown> = { name: inputs.name, region: inputs.region };
     if (inputs.stack !== undefined) body["stack"] = inputs.stack;
+    // Adopting: an app of this name that this key can see is taken without trying to create it.
+    const adoptable = inputs.adopt
+      ? await unlessNotFound(() => client.get<HerokuAppBody>(`/apps/${seg(inputs.name)}`))
+      : undefined;
     let app: HerokuAppBody;
-    try {
-      app =
-        inputs.team !== undefined
-          ? await client.post<HerokuAppBody>("/teams/apps", { ...body, team: inputs.team })
-          : await client.post<HerokuAppBody>("/apps", body);
-    } catch (err) {
-      if (!(isApiError(err, 422) && /already taken/i.test(err.message))) throw err;
-      if (!inputs.adopt) throw new Error(takenMessage(inputs.name));
-      const existing = await unlessNotFound(() =>
-        client.get<HerokuAppBody>(`/apps/${seg(inputs.name)}`),
-      );
-      if (!existing) {
+    if (adoptable) {
+      assertAdoptableRegion(adoptable, inputs);
+      report(`adopting existing app ${inputs.name} (${adoptable.id})`);
+      app = adoptable;
+    } else {
+      try {
+        app =
+          inputs.team !== undefined
+            ? await client.post<HerokuAppBody>("/teams/apps", { ...body, team: inputs.team })
+            : await client.post<HerokuAppBody>("/apps", body);
+      } catch (err) {
+        if (!(isApiError(err, 422) && /already taken/i.test(err.message))) throw err;
+        if (!inputs.adopt) throw new Error(takenMessage(inputs.name));
         throw new Error(
           `Heroku app name \`${inputs.name}\` is taken by an app this API key cannot see; ` +
             "`adopt` only takes over apps you can access. Choose another `name`.",
         );
       }
-      const region = existing.region?.name;
-      if (region !== inputs.region && existing.region?.id !== inputs.region) {
-        throw new Error(
-          `cannot adopt Heroku app \`${inputs.name}\`: it is in region \`${region}\`, ` +
-            `the App declares \`${inputs.region}\`. Region cannot change in place.`,
-        );
-      }
-      report(`adopting existing app ${inputs.name} (${existing.id})`);
-      app = existing;
     }
     const patch: Record<string, unknown> = {};
     if ((app.maintenance ?? false) !== (inputs.maintenance ?? false))

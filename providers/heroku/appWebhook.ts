@@ -128,6 +128,22 @@ export const appWebhookProvider: pulumi.dynamic.ResourceProvider<
     const fields = ["include", "level", "url", "secret", "authorization"].filter(
       (f) => (inputs as unknown as Record<string, unknown>)[f] !== undefined,
     );
+    // A subscription with this exact URL already there (made by hand from the destination's
+    // guide, or an interrupted create) is the same destination and key: take it, make it match.
+    const same = (await client.list<WebhookBody>(path)).find((h) => h.url === inputs.url);
+    if (same) {
+      report(`webhook ${same.id} with this URL already exists; adopting it`);
+      const matches =
+        same.level === inputs.level &&
+        JSON.stringify([...(same.include ?? [])].sort()) ===
+          JSON.stringify([...inputs.include].sort()) &&
+        inputs.secret === undefined &&
+        inputs.authorization === undefined;
+      const hook = matches
+        ? same
+        : await client.patch<WebhookBody>(`${path}/${seg(same.id)}`, body(inputs, UPDATABLE));
+      return { id: hook.id, outs: outputsFrom(hook, inputs) };
+    }
     try {
       const hook = await client.post<WebhookBody>(path, body(inputs, fields));
       return { id: hook.id, outs: outputsFrom(hook, inputs) };

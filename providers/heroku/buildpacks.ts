@@ -86,6 +86,11 @@ export const buildpacksProvider: pulumi.dynamic.ResourceProvider<
   async create(inputs) {
     const client = herokuClientFromEnv();
     const appId = await appIdOf(client, inputs.app);
+    // An adopted app set up by hand may already have them, in this order: nothing to write.
+    const current = await client.list<Installation>(`/apps/${seg(appId)}/buildpack-installations`);
+    if (sameList(spellAsDeclared(current, inputs.buildpacks), inputs.buildpacks)) {
+      return { id: appId, outs: { app: inputs.app, buildpacks: [...inputs.buildpacks], appId } };
+    }
     const live = await client.put<Installation[]>(
       `/apps/${seg(appId)}/buildpack-installations`,
       putBody(inputs.buildpacks),

@@ -106,7 +106,12 @@ export const configVarsProvider: pulumi.dynamic.ResourceProvider<
   async create(inputs) {
     const client = herokuClientFromEnv();
     const appId = await appIdOf(client, inputs.app);
-    const body = patchBody({}, inputs);
+    // An existing app (adoption, or an interrupted create) may already hold some of the values:
+    // send only the vars that differ, so an unchanged var costs no release and no restart.
+    const live = await client.get<HerokuConfigVars>(`/apps/${seg(appId)}/config-vars`);
+    const body = Object.fromEntries(
+      Object.entries(patchBody({}, inputs)).filter(([k, v]) => live[k] !== v),
+    );
     if (Object.keys(body).length > 0) {
       await client.patch<HerokuConfigVars>(`/apps/${seg(appId)}/config-vars`, body);
     }

@@ -109,6 +109,24 @@ export const domainProvider: pulumi.dynamic.ResourceProvider<DomainInputs, Domai
   async create(inputs) {
     const client = herokuClientFromEnv();
     const path = `/apps/${seg(inputs.app)}/domains`;
+    const adoptExisting = async (existing: DomainBody) => {
+      report(`adopting existing domain ${inputs.hostname} (${existing.id})`);
+      const attached = sniSpelling(existing, inputs.sniEndpoint);
+      const body =
+        attached === inputs.sniEndpoint
+          ? existing
+          : await client.patch<DomainBody>(`${path}/${seg(existing.id)}`, {
+              sni_endpoint: inputs.sniEndpoint,
+            });
+      return { id: body.id, outs: outputsFrom(body, inputs) };
+    };
+    if (inputs.adopt) {
+      // Adopting: a domain already on the app is taken without trying to add it again.
+      const existing = await unlessNotFound(() =>
+        client.get<DomainBody>(`${path}/${seg(inputs.hostname)}`),
+      );
+      if (existing) return adoptExisting(existing);
+    }
     try {
       const body = await client.post<DomainBody>(path, {
         hostname: inputs.hostname,
@@ -128,15 +146,7 @@ export const domainProvider: pulumi.dynamic.ResourceProvider<DomainInputs, Domai
             `or remove it with \`heroku domains:remove ${inputs.hostname} -a ${inputs.app}\` and run \`pulumi up\` again.`,
         );
       }
-      report(`adopting existing domain ${inputs.hostname} (${existing.id})`);
-      const attached = sniSpelling(existing, inputs.sniEndpoint);
-      const body =
-        attached === inputs.sniEndpoint
-          ? existing
-          : await client.patch<DomainBody>(`${path}/${seg(existing.id)}`, {
-              sni_endpoint: inputs.sniEndpoint,
-            });
-      return { id: body.id, outs: outputsFrom(body, inputs) };
+      return adoptExisting(existing);
     }
   },
 

@@ -149,7 +149,16 @@ export const formationProvider: pulumi.dynamic.ResourceProvider<FormationInputs,
     async create(inputs) {
       const client = herokuClientFromEnv();
       const appId = await appIdOf(client, inputs.app);
-      const pending = await apply(client, appId, inputs.processes);
+      // An app scaled by hand before (adoption) may already run some types as declared: those
+      // are left out of the PATCH, and nothing is sent when all of them match.
+      const live = await client.list<HerokuFormation>(`/apps/${seg(appId)}/formation`);
+      const toApply = Object.fromEntries(
+        Object.entries(inputs.processes).filter(([type, p]) => {
+          const f = live.find((x) => x.type === type);
+          return !f || !sameProcesses({ x: { quantity: f.quantity, size: liveSize(f) } }, { x: p });
+        }),
+      );
+      const pending = await apply(client, appId, toApply);
       return { id: appId, outs: { ...inputs, appId, pending } };
     },
 

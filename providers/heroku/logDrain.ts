@@ -64,6 +64,13 @@ export const logDrainProvider: pulumi.dynamic.ResourceProvider<LogDrainInputs, L
     const path = `/apps/${seg(inputs.app)}/log-drains`;
     const deadline = Date.now() + envMs("HEROKU_DRAIN_CHANNEL_WAIT_MS", 120_000);
     let delay = 1_000;
+    // A drain with this exact URL already there (added by hand from Honeybadger's guide, or an
+    // interrupted create) is the same drain: take it without sending a create that Heroku refuses.
+    const same = (await client.list<DrainBody>(path)).find((d) => d.url === inputs.url);
+    if (same) {
+      report(`log drain ${same.id} with this URL already exists; adopting it`);
+      return { id: same.id, outs: outputsFrom(same, inputs.app) };
+    }
     for (;;) {
       try {
         const drain = await client.post<DrainBody>(path, { url: inputs.url });

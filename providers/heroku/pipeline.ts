@@ -60,6 +60,16 @@ export const pipelineProvider: pulumi.dynamic.ResourceProvider<PipelineInputs, P
 
   async create(inputs) {
     const client = herokuClientFromEnv();
+    if (inputs.adopt) {
+      // Adopting: take the pipeline of this name if there is one, without trying to create it.
+      const existing = await unlessNotFound(() =>
+        client.get<PipelineBody>(`/pipelines/${seg(inputs.name)}`),
+      );
+      if (existing) {
+        report(`adopting existing pipeline ${inputs.name} (${existing.id})`);
+        return { id: existing.id, outs: outputsFrom(existing, inputs) };
+      }
+    }
     try {
       const pipeline = await client.post<PipelineBody>("/pipelines", { name: inputs.name });
       return { id: pipeline.id, outs: outputsFrom(pipeline, inputs) };

@@ -94,6 +94,20 @@ export const pipelineCouplingProvider: pulumi.dynamic.ResourceProvider<
   async create(inputs) {
     const client = herokuClientFromEnv();
     const pipelineId = await resolvePipeline(inputs.pipeline);
+    // Coupled already (by hand, or an interrupted create): adopt it without a refused create.
+    const coupled = await unlessNotFound(() =>
+      client.get<CouplingBody>(`/apps/${seg(inputs.app)}/pipeline-couplings`),
+    );
+    if (coupled && coupled.pipeline.id === pipelineId) {
+      report(`app ${inputs.app} is already in pipeline ${inputs.pipeline}; adopting the coupling`);
+      const body =
+        coupled.stage === inputs.stage
+          ? coupled
+          : await client.patch<CouplingBody>(`/pipeline-couplings/${seg(coupled.id)}`, {
+              stage: inputs.stage,
+            });
+      return { id: body.id, outs: outputsFrom(body, inputs) };
+    }
     try {
       const body = await client.post<CouplingBody>("/pipeline-couplings", {
         app: inputs.app,

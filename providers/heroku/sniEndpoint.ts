@@ -136,6 +136,12 @@ export const sniEndpointProvider: pulumi.dynamic.ResourceProvider<
             `(list them with \`heroku certs -a ${inputs.app}\`)`,
         );
       }
+      // The same chain means the same key pair (a key matches exactly one certificate), so an
+      // endpoint that already serves the declared certificate is taken as it is.
+      if (normalizePem(existing.certificate_chain) === normalizePem(inputs.certificateChain)) {
+        report(`adopting SNI endpoint ${existing.name} (${existing.id}); it has this certificate`);
+        return { id: existing.id, outs: outputsFrom(existing, inputs) };
+      }
       report(
         `adopting SNI endpoint ${existing.name} (${existing.id}); uploading the declared certificate`,
       );

@@ -38,7 +38,11 @@ describe("Buildpacks provider (serialized, against the emulator)", () => {
     const inputs = (await bp.provider.check!({}, bp.inputs)).inputs as BuildpacksInputs;
     const create = await counted(emu, () => bp.provider.create(inputs));
     const { id, outs } = create.result;
-    expect(create.routes).toEqual(["GET /apps/{app}", "PUT /apps/{app}/buildpack-installations"]);
+    expect(create.routes).toEqual([
+      "GET /apps/{app}",
+      "GET /apps/{app}/buildpack-installations",
+      "PUT /apps/{app}/buildpack-installations",
+    ]);
     expect(id).toBe(emu.state.app("gyana-bp").id);
     expect(outs.buildpacks).toEqual(["heroku/nodejs", "heroku/python", CUSTOM]);
     // The API answers registry buildpacks with their registry URL; the declared name survives.

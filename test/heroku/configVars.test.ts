@@ -102,7 +102,11 @@ describe("ConfigVars provider (serialized, against the emulator)", () => {
 
     const create = await counted(emu, () => cv.provider.create(inputs));
     const { id, outs } = create.result as { id: string; outs: ConfigVarsOutputs };
-    expect(create.routes).toEqual(["GET /apps/{app}", "PATCH /apps/{app}/config-vars"]);
+    expect(create.routes).toEqual([
+      "GET /apps/{app}",
+      "GET /apps/{app}/config-vars",
+      "PATCH /apps/{app}/config-vars",
+    ]);
     expect(outs.names).toEqual([
       "DJANGO_SETTINGS_MODULE",
       "ENVIRONMENT",

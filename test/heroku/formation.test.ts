@@ -54,7 +54,11 @@ describe("Formation provider (serialized, against the emulator)", () => {
 
     const create = await counted(emu, () => formation.provider.create(inputs));
     const { id, outs } = create.result as { id: string; outs: FormationOutputs };
-    expect(create.routes).toEqual(["GET /apps/{app}", "PATCH /apps/{app}/formation"]);
+    expect(create.routes).toEqual([
+      "GET /apps/{app}",
+      "GET /apps/{app}/formation",
+      "PATCH /apps/{app}/formation",
+    ]);
     expect(outs.pending).toEqual([]);
     expect(app.formation.get("web")).toMatchObject({ quantity: 2 });
     expect(app.formation.get("web")!.size.name.toLowerCase()).toBe("standard-1x");
