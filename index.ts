@@ -73,6 +73,9 @@ const herokuApp = new HerokuApp("app", {
     ...(config.imports.herokuApp !== undefined ? { app: config.imports.herokuApp } : {}),
     ...(config.imports.postgres !== undefined ? { postgres: config.imports.postgres } : {}),
     ...(config.imports.redis !== undefined ? { redis: config.imports.redis } : {}),
+    ...(config.imports.herokuApiKeyAuthorization !== undefined
+      ? { apiKeyAuthorization: config.imports.herokuApiKeyAuthorization }
+      : {}),
   },
 });
 

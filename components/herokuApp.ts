@@ -142,9 +142,16 @@ export interface HerokuAppArgs {
   /**
    * Existing resources to take over instead of creating (dynamic resources cannot use Pulumi's
    * `import` option, pulumi/pulumi#16175): `app` adopts the app of this `name`; `postgres` and
-   * `redis` are the existing add-ons' *names*, adopted when they belong to the app. Default none.
+   * `redis` are the existing add-ons' *names*, adopted when they belong to the app;
+   * `apiKeyAuthorization` is the id of the OAuth authorization whose token is the live
+   * HEROKU_API_KEY, kept as it is (same token) instead of creating one. Default none.
    */
-  readonly imports?: { readonly app?: string; readonly postgres?: string; readonly redis?: string };
+  readonly imports?: {
+    readonly app?: string;
+    readonly postgres?: string;
+    readonly redis?: string;
+    readonly apiKeyAuthorization?: string;
+  };
 }
 
 function duplicates(names: string[]): string[] {
@@ -251,7 +258,12 @@ export class HerokuApp extends pulumi.ComponentResource {
       ).result;
     const apiKey = new Authorization(
       `${name}-api-key`,
-      { description: `HEROKU_API_KEY of ${args.name} (managed by Pulumi)` },
+      {
+        description: `HEROKU_API_KEY of ${args.name} (managed by Pulumi)`,
+        ...(args.imports?.apiKeyAuthorization !== undefined
+          ? { adopt: args.imports.apiKeyAuthorization }
+          : {}),
+      },
       child,
     );
 

@@ -159,6 +159,11 @@ export const importsSchema = z
       .optional(),
     /** Name of the app's existing SNI endpoint, which gets the stack's certificate. */
     sniEndpoint: z.string().min(1).optional(),
+    /**
+     * Id of the OAuth authorization whose token is the live HEROKU_API_KEY
+     * (`heroku authorizations`), taken over instead of creating a new one.
+     */
+    herokuApiKeyAuthorization: z.string().min(1).optional(),
   })
   .default({});
 

@@ -3,6 +3,14 @@
 // (a new token, created before the old one is revoked, so the app's config var moves over first):
 // Heroku can only PATCH the description of authorizations that belong to an OAuth client.
 //
+// Adoption: `adopt: <authorization id>` takes over an existing authorization (the one made by hand
+// with `heroku authorizations:create`) instead of creating one: create reads it with
+// `GET /oauth/authorizations/{id}`, whose `access_token.token` is the token (the schema's Info
+// link; `heroku authorizations:info` shows it the same way), and writes nothing. An adopted
+// authorization is kept as it is: its live description and scope are recorded, and a declared
+// description/scope that differs never replaces it (that would rotate the token). Replace it
+// deliberately with `pulumi up --replace <urn>`.
+//
 // Scope: Heroku scopes are account-wide (none limits a token to one app). The app needs to add,
 // read and remove custom domains of itself, which `read` + `write` allow. `write-protected` and
 // `read-protected` would add every app's config vars (database URLs, secrets) and `global` the
@@ -32,6 +40,8 @@ export interface AuthorizationInputs {
   scope?: string[];
   /** Lifetime in seconds. Default: no expiry. Change = replace. */
   expiresIn?: number;
+  /** Id of an existing authorization to take over (same token) instead of creating one. */
+  adopt?: string;
 }
 
 export interface AuthorizationOutputs extends AuthorizationInputs {
@@ -40,6 +50,8 @@ export interface AuthorizationOutputs extends AuthorizationInputs {
   token: string;
   /** When the token expires (ISO 8601), or null. */
   expiresAt: string | null;
+  /** True when the authorization was taken over (`adopt`) rather than created. */
+  adopted?: boolean;
 }
 
 function expiresAt(auth: OAuthAuthorization): string | null {
@@ -79,10 +91,18 @@ export const authorizationProvider: pulumi.dynamic.ResourceProvider<
     ) {
       failures.add("expiresIn", "`expiresIn` must be a whole number of seconds > 0");
     }
+    failures.optionalString(news, "adopt");
     return failures.result({ ...news, scope: Array.isArray(scope) ? [...scope] : scope });
   },
 
-  async diff(_id, olds, news) {
+  async diff(id, olds, news) {
+    const outputs = olds as Partial<AuthorizationOutputs>;
+    // Adopting another authorization than the recorded one is a different token: replace.
+    if (news.adopt !== undefined && !isUnknown(news.adopt) && news.adopt !== id) {
+      return { changes: true, replaces: ["adopt"], deleteBeforeReplace: false };
+    }
+    // An adopted token is kept as it is, also once `adopt` is removed from the program.
+    if (outputs.adopted) return { changes: false };
     return diffDeclared<AuthorizationInputs>(olds, news, {
       fields: ["description", "scope", "expiresIn"],
       replaceKeys: ["description", "scope", "expiresIn"],
@@ -91,6 +111,36 @@ export const authorizationProvider: pulumi.dynamic.ResourceProvider<
 
   async create(inputs) {
     const client = herokuClientFromEnv();
+    if (inputs.adopt !== undefined) {
+      const existing = await unlessNotFound(() =>
+        client.get<OAuthAuthorization>(`/oauth/authorizations/${seg(inputs.adopt!)}`),
+      );
+      if (!existing) {
+        throw new Error(
+          `Authorization \`adopt\`: there is no OAuth authorization ${inputs.adopt} for this ` +
+            "HEROKU_API_KEY's user (list them with `heroku authorizations`)",
+        );
+      }
+      const token = existing.access_token?.token;
+      if (!existing.id || !token) {
+        throw new Error(
+          `Authorization \`adopt\`: Heroku did not return the token of authorization ${inputs.adopt}, ` +
+            "so it cannot be taken over; drop the adopt id to create a new authorization instead",
+        );
+      }
+      return {
+        id: existing.id,
+        outs: {
+          ...inputs,
+          description: (existing["description"] as string | undefined) ?? "",
+          scope: existing.scope ?? inputs.scope ?? DEFAULT_AUTHORIZATION_SCOPE,
+          authorizationId: existing.id,
+          token,
+          expiresAt: expiresAt(existing),
+          adopted: true,
+        },
+      };
+    }
     const body: Record<string, unknown> = {
       description: inputs.description,
       scope: inputs.scope ?? DEFAULT_AUTHORIZATION_SCOPE,
@@ -116,6 +166,7 @@ export const authorizationProvider: pulumi.dynamic.ResourceProvider<
       scope: auth.scope ?? props?.scope ?? DEFAULT_AUTHORIZATION_SCOPE,
     };
     if (props?.expiresIn !== undefined) inputs.expiresIn = props.expiresIn;
+    if (props?.adopt !== undefined) inputs.adopt = props.adopt;
     return found<AuthorizationInputs, AuthorizationOutputs>(
       id,
       {
@@ -123,6 +174,7 @@ export const authorizationProvider: pulumi.dynamic.ResourceProvider<
         authorizationId: id,
         token: auth.access_token?.token ?? props?.token ?? "",
         expiresAt: expiresAt(auth) ?? props?.expiresAt ?? null,
+        ...(props?.adopted ? { adopted: true } : {}),
       },
       inputs,
     );
@@ -141,6 +193,11 @@ export interface AuthorizationArgs {
   readonly scope?: pulumi.Input<pulumi.Input<string>[]>;
   /** Token lifetime in seconds. Default: no expiry. */
   readonly expiresIn?: pulumi.Input<number>;
+  /**
+   * Id of an existing authorization (`heroku authorizations`) to take over, token and all,
+   * instead of creating one. Pulumi's `import` option cannot do this for a dynamic provider.
+   */
+  readonly adopt?: pulumi.Input<string>;
 }
 
 /** A Heroku OAuth authorization. Type `pulumi-nodejs:dynamic/heroku:Authorization`. */
@@ -156,7 +213,13 @@ export class Authorization extends pulumi.dynamic.Resource {
     super(
       authorizationProvider,
       name,
-      { ...args, authorizationId: undefined, token: undefined, expiresAt: undefined },
+      {
+        ...args,
+        authorizationId: undefined,
+        token: undefined,
+        expiresAt: undefined,
+        adopted: undefined,
+      },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["token"] }),
       "heroku",
       "Authorization",

@@ -99,6 +99,57 @@ describe("Authorization provider (serialized, against the emulator)", () => {
     expect((await auth.provider.diff!(id, read.props!, inputs)).changes).toBe(false);
   });
 
+  it("adopts an existing authorization by id: same token, no write, kept as it is on every later diff", async () => {
+    const { emu } = env;
+    // `heroku authorizations:create` by hand: global scope, its own description.
+    const byHand = await new HerokuClient({ token: emu.token, baseUrl: emu.url }).post<{
+      id: string;
+      access_token: { token: string };
+    }>("/oauth/authorizations", { scope: ["global"], description: "made by hand" });
+    const inputs = (await auth.provider.check!({}, { ...auth.inputs, adopt: byHand.id }))
+      .inputs as AuthorizationInputs;
+    const before = emu.state.authorizations.size;
+
+    const create = await counted(emu, () => auth.provider.create(inputs));
+    const { id, outs } = create.result as { id: string; outs: AuthorizationOutputs };
+    expect(create.routes).toEqual(["GET /oauth/authorizations/{oauth_authorization}"]);
+    expect(emu.state.authorizations.size).toBe(before);
+    expect(id).toBe(byHand.id);
+    expect(outs).toMatchObject({
+      authorizationId: byHand.id,
+      token: byHand.access_token.token,
+      description: "made by hand",
+      scope: ["global"],
+      adopted: true,
+    });
+    // Neither the declared description/scope nor dropping `adopt` replaces (rotates) it.
+    const { adopt: _adopt, ...withoutAdopt } = inputs;
+    for (const news of [inputs, withoutAdopt]) {
+      expect((await auth.provider.diff!(id, outs, news)).changes).toBe(false);
+    }
+    // A refresh keeps it adopted.
+    const read = await auth.provider.read!(id, outs);
+    expect(read.props).toMatchObject({ adopted: true, token: byHand.access_token.token });
+    expect((await auth.provider.diff!(id, read.props!, inputs)).changes).toBe(false);
+    // Adopting another one is another token: replace.
+    expect(await auth.provider.diff!(id, outs, { ...inputs, adopt: "other-id" })).toEqual({
+      changes: true,
+      replaces: ["adopt"],
+      deleteBeforeReplace: false,
+    });
+    expect(emu.violations).toEqual([]);
+  });
+
+  it("refuses to adopt an authorization that does not exist, naming how to list them", async () => {
+    await expect(
+      auth.provider.create({
+        description: "d",
+        scope: ["read"],
+        adopt: "01234567-89ab-cdef-0123-456789abcdef",
+      }),
+    ).rejects.toThrow(/no OAuth authorization 01234567-.*heroku authorizations/);
+  });
+
   it("marks the token as an additional secret output of the resource", async () => {
     const secrets = await secretOutputsOf(() => {
       new Authorization("auth", { description: "d" });
