@@ -1,0 +1,322 @@
+// Adopting ALL of production as the runbook built it by hand: the app, both add-ons, the config
+// vars (live SECRET_KEY, HASHIDS_SALT, REDIS_URL with its TLS parameter, HEROKU_API_KEY from a
+// `heroku authorizations:create` token), buildpacks, formation, app.gyana.com and beta.gyana.com on
+// an SNI endpoint with the wildcard certificate, the GoDaddy CNAMEs at their targets, the pipeline
+// and production coupling, the Honeybadger drain and webhook, and the GCP bucket and service
+// account (by import id). The first `up` with `gyana:imports` creates nothing that exists; every
+// request that could write is listed below; the second `up` writes nothing.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { UpResult } from "../../tools/emulatedUp";
+import { testSecrets } from "../support/stack";
+import { changes, herokuWrites, startEmulators, up, type Emulators } from "./harness";
+
+const APP = "gyana-beta";
+const LIVE_SECRET_KEY = "live-django-secret-key-".padEnd(60, "x");
+const LIVE_SALT = "live-hashids-salt-abcdefghijklmn";
+const PROJECT = "gyana-app-314217";
+const SA_EMAIL = `gyana-app@${PROJECT}.iam.gserviceaccount.com`;
+const IMPORT_IDS = {
+  bucket: "gyana-app",
+  serviceAccount: `projects/${PROJECT}/serviceAccounts/${SA_EMAIL}`,
+};
+const CREDENTIALS_BUILDPACK =
+  "https://github.com/buyersight/heroku-google-application-credentials-buildpack.git";
+
+/** Every write the providers may send when adopting, as `METHOD route status`. */
+const WRITE = (route: string, status = 200) => `${route} ${status}`;
+
+describe("adopting everything the runbook made by hand for gyana-beta", () => {
+  let emulators: Emulators;
+  let adopted: UpResult;
+  let imports: Record<string, unknown>;
+  let options: Parameters<typeof up>[2];
+  let live: {
+    appId: string;
+    addonIds: string[];
+    pipelineId: string;
+    couplingId: string;
+    sniId: string;
+    domainIds: Record<string, string>;
+    drainId: string;
+    webhookId: string;
+    authorizationId: string;
+    token: string;
+    redisUrl: string;
+    records: unknown[];
+  };
+  let firstHerokuWrites: string[];
+  let firstGoDaddyWrites: string[];
+
+  beforeAll(async () => {
+    emulators = await startEmulators();
+    const { heroku, godaddy } = emulators;
+    const secrets = await testSecrets();
+    // What the runbook does by hand, through the (emulated) Platform API, as the CLI would.
+    const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+      const res = await fetch(`${heroku.url}${path}`, {
+        method,
+        headers: {
+          Accept: "application/vnd.heroku+json; version=3",
+          Authorization: `Bearer ${heroku.token}`,
+          "Content-Type": "application/json",
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    };
+
+    const { state } = heroku;
+    const app = state.createApp({ name: APP, region: "eu", stack: "heroku-24" });
+    const postgres = state.createAddon(app, {
+      plan: "heroku-postgresql:standard-0",
+      name: "postgresql-curly-12345",
+      provisioned: true,
+    });
+    const redis = state.createAddon(app, {
+      plan: "heroku-redis:premium-0",
+      name: "redis-flat-67890",
+      provisioned: true,
+    });
+    state.deploy(app, {
+      processTypes: { web: "gunicorn", worker: "celery", priority: "celery", beat: "celery beat" },
+    });
+    // `heroku buildpacks:add` ×3 and `heroku ps:scale`, in the runbook's order and sizes.
+    await api("PUT", `/apps/${APP}/buildpack-installations`, {
+      updates: ["heroku/nodejs", "heroku/python", CREDENTIALS_BUILDPACK].map((buildpack) => ({
+        buildpack,
+      })),
+    });
+    await api("PATCH", `/apps/${APP}/formation`, {
+      updates: [
+        { type: "web", quantity: 2, dyno_size: { name: "standard-2X" } },
+        { type: "worker", quantity: 1, dyno_size: { name: "standard-2X" } },
+        { type: "priority", quantity: 1, dyno_size: { name: "standard-1X" } },
+        { type: "beat", quantity: 1, dyno_size: { name: "standard-1X" } },
+      ],
+    });
+    // `heroku authorizations:create` (its defaults: global scope) for HEROKU_API_KEY.
+    const authorization = await api<{ id: string; access_token: { token: string } }>(
+      "POST",
+      "/oauth/authorizations",
+      { scope: ["global"], description: "gyana-beta HEROKU_API_KEY" },
+    );
+    // The runbook's config vars. GOOGLE_CREDENTIALS holds the hand-made key; the stack's key
+    // (gyana:google.serviceAccountKeys) is a new one, since a key's private part cannot be imported.
+    const redisUrl = `${app.configVars["REDIS_URL"]}?ssl_cert_reqs=none`;
+    await api("PATCH", `/apps/${APP}/config-vars`, {
+      DJANGO_SETTINGS_MODULE: "gyana.settings.heroku",
+      ENVIRONMENT: "production",
+      EXTERNAL_URL: "https://app.gyana.com",
+      GCP_BQ_SVC_ACCOUNT: SA_EMAIL,
+      GCP_PROJECT: PROJECT,
+      GOOGLE_APPLICATION_CREDENTIALS: "google-credentials.json",
+      GOOGLE_CREDENTIALS: '{"type":"service_account","private_key_id":"hand-made"}',
+      GS_BUCKET_NAME: "gyana-app",
+      HEROKU_APP: APP,
+      ENGINE_URL: `bigquery://${PROJECT}`,
+      HASHIDS_SALT: LIVE_SALT,
+      SECRET_KEY: LIVE_SECRET_KEY,
+      HEROKU_API_KEY: authorization.access_token.token,
+      HELLONEXT_SSO_TOKEN: secrets["gyana:hellonextSsoToken"],
+      HONEYBADGER_API_KEY: secrets["gyana:honeybadgerApiKey"],
+      HONEYCOMB_API_KEY: secrets["gyana:honeycombApiKey"],
+      SEGMENT_ANALYTICS_JS_WRITE_KEY: secrets["gyana:segmentAnalyticsJsWriteKey"],
+      SEGMENT_ANALYTICS_WRITE_KEY: secrets["gyana:segmentAnalyticsWriteKey"],
+      SENDGRID_API_KEY: secrets["gyana:sendgridApiKey"],
+      REDIS_URL: redisUrl,
+      SOMETHING_BY_HAND: "kept",
+    });
+    // `heroku certs:add` with the wildcard certificate, then `heroku domains:add` for both hosts.
+    const sni = await api<{ id: string; name: string }>("POST", `/apps/${APP}/sni-endpoints`, {
+      certificate_chain: secrets["gyana:tlsCertificate"],
+      private_key: secrets["gyana:tlsPrivateKey"],
+    });
+    const domains: Record<string, { id: string; cname: string }> = {};
+    for (const hostname of ["app.gyana.com", "beta.gyana.com"]) {
+      domains[hostname] = await api("POST", `/apps/${APP}/domains`, {
+        hostname,
+        sni_endpoint: sni.id,
+      });
+    }
+    // GoDaddy's DNS manager: each host a CNAME at its domain's DNS target, TTL 600.
+    const zone = godaddy.zones.get("gyana.com")!;
+    zone.push(
+      { type: "CNAME", name: "app", data: domains["app.gyana.com"]!.cname, ttl: 600 },
+      { type: "CNAME", name: "beta", data: domains["beta.gyana.com"]!.cname, ttl: 600 },
+      { type: "A", name: "@", data: "192.0.2.10", ttl: 3600 },
+    );
+    // `heroku pipelines:create gyana -a gyana-beta -s production`.
+    const pipeline = await api<{ id: string }>("POST", "/pipelines", { name: "gyana" });
+    const coupling = await api<{ id: string }>("POST", "/pipeline-couplings", {
+      app: APP,
+      pipeline: pipeline.id,
+      stage: "production",
+    });
+    // Honeybadger's Heroku guide: the log drain and the release webhook.
+    const key = secrets["gyana:honeybadgerApiKey"]!;
+    const drain = await api<{ id: string }>("POST", `/apps/${APP}/log-drains`, {
+      url: `https://logplex.honeybadger.io/v1/events?api_key=${key}&env=production`,
+    });
+    const webhook = await api<{ id: string }>("POST", `/apps/${APP}/webhooks`, {
+      include: ["api:release"],
+      level: "notify",
+      url: `https://api.honeybadger.io/v1/deploys/heroku?environment=production&api_key=${key}`,
+    });
+    live = {
+      appId: app.id,
+      addonIds: [postgres.id, redis.id].sort(),
+      pipelineId: pipeline.id,
+      couplingId: coupling.id,
+      sniId: sni.id,
+      domainIds: Object.fromEntries(Object.entries(domains).map(([h, d]) => [h, d.id])),
+      drainId: drain.id,
+      webhookId: webhook.id,
+      authorizationId: authorization.id,
+      token: authorization.access_token.token,
+      redisUrl,
+      records: zone.map((r) => ({ ...r })),
+    };
+
+    imports = {
+      herokuApp: APP,
+      postgres: "postgresql-curly-12345",
+      redis: "redis-flat-67890",
+      bucket: IMPORT_IDS.bucket,
+      serviceAccount: IMPORT_IDS.serviceAccount,
+      domains: ["app.gyana.com", "beta.gyana.com"],
+      sniEndpoint: sni.name,
+      herokuApiKeyAuthorization: authorization.id,
+    };
+    options = {
+      overrides: { "gyana:imports": JSON.stringify(imports) },
+      secrets: { "gyana:secretKey": LIVE_SECRET_KEY, "gyana:hashidsSalt": LIVE_SALT },
+    };
+    heroku.resetCounts();
+    godaddy.requests.length = 0;
+    adopted = await up("prod", undefined, options);
+    firstHerokuWrites = heroku.requests
+      .filter((r) => r.method !== "GET")
+      .map((r) => WRITE(r.route, r.status));
+    firstGoDaddyWrites = godaddy.writes().map((r) => `${r.method} ${r.path}`);
+  });
+
+  afterAll(async () => {
+    await emulators.close();
+  });
+
+  it("sends only these writes: nothing is created, only what differs is changed", () => {
+    expect(firstHerokuWrites).toEqual([
+      // The stack's new service account key (a key cannot be imported with its private part).
+      WRITE("PATCH /apps/{app}/config-vars"),
+    ]);
+    expect(firstGoDaddyWrites).toEqual([]);
+    expect(emulators.heroku.violations).toEqual([]);
+    expect(emulators.godaddy.violations).toEqual([]);
+  });
+
+  it("config vars: only GOOGLE_CREDENTIALS changes; the live secrets and REDIS_URL are kept", () => {
+    const patch = emulators.heroku.requests.find(
+      (r) => r.route === "PATCH /apps/{app}/config-vars",
+    );
+    expect(Object.keys(patch?.body as object)).toEqual(["GOOGLE_CREDENTIALS"]);
+    const vars = emulators.heroku.state.app(APP).configVars;
+    expect(vars["SECRET_KEY"]).toBe(LIVE_SECRET_KEY);
+    expect(vars["HASHIDS_SALT"]).toBe(LIVE_SALT);
+    expect(vars["REDIS_URL"]).toBe(live.redisUrl);
+    expect(vars["HEROKU_API_KEY"]).toBe(live.token);
+    expect(vars["SOMETHING_BY_HAND"]).toBe("kept");
+    expect(adopted.resources.filter((r) => r.type.startsWith("random:"))).toEqual([]);
+  });
+
+  it("every hand-made Heroku and GoDaddy resource is the one in state, and no other exists", () => {
+    const { state } = emulators.heroku;
+    const app = state.app(APP);
+    expect([...state.apps.keys()]).toEqual([live.appId]);
+    expect([...state.addons.keys()].sort()).toEqual(live.addonIds);
+    expect([...state.pipelines.keys()]).toEqual([live.pipelineId]);
+    expect([...state.couplings.keys()]).toEqual([live.couplingId]);
+    expect([...state.authorizations.keys()]).toEqual([live.authorizationId]);
+    expect([...app.sniEndpoints.keys()]).toEqual([live.sniId]);
+    expect([...app.logDrains.keys()]).toEqual([live.drainId]);
+    expect([...app.webhooks.keys()]).toEqual([live.webhookId]);
+    expect(
+      [...app.domains.values()].filter((d) => d.kind === "custom").map((d) => [d.hostname, d.id]),
+    ).toEqual(Object.entries(live.domainIds));
+    expect(emulators.godaddy.zones.get("gyana.com")).toEqual(live.records);
+
+    const idOf = (type: string, name?: string) =>
+      Object.values(adopted.state.resources).find(
+        (r) =>
+          r.type === `pulumi-nodejs:dynamic/${type}` && (name === undefined || r.name === name),
+      )?.id;
+    expect(idOf("heroku:App")).toBe(live.appId);
+    expect(idOf("heroku:Pipeline")).toBe(live.pipelineId);
+    expect(idOf("heroku:PipelineCoupling")).toBe(live.couplingId);
+    expect(idOf("heroku:SniEndpoint")).toBe(live.sniId);
+    expect(idOf("heroku:Domain", "domain-app-gyana-com")).toBe(live.domainIds["app.gyana.com"]);
+    expect(idOf("heroku:Domain", "domain-beta-gyana-com")).toBe(live.domainIds["beta.gyana.com"]);
+    expect(idOf("heroku:LogDrain")).toBe(live.drainId);
+    expect(idOf("heroku:AppWebhook")).toBe(live.webhookId);
+    expect(idOf("heroku:Authorization")).toBe(live.authorizationId);
+  });
+
+  it("the GCP bucket and service account are imported by id, not created", () => {
+    const registered = (type: string) => adopted.resources.find((r) => r.type === type);
+    expect(registered("gcp:storage/bucket:Bucket")?.importId).toBe(IMPORT_IDS.bucket);
+    expect(registered("gcp:serviceaccount/account:Account")?.importId).toBe(
+      IMPORT_IDS.serviceAccount,
+    );
+    const step = (type: string) => adopted.steps.find((s) => s.type === type);
+    expect(step("gcp:storage/bucket:Bucket")?.op).toBe("import");
+    expect(step("gcp:serviceaccount/account:Account")?.op).toBe("import");
+    const stateOf = (type: string) =>
+      Object.values(adopted.state.resources).find((r) => r.type === type);
+    expect(stateOf("gcp:storage/bucket:Bucket")?.id).toBe(IMPORT_IDS.bucket);
+    expect(stateOf("gcp:serviceaccount/account:Account")?.id).toBe(IMPORT_IDS.serviceAccount);
+  });
+
+  it("the only GCP creates are the idempotent API enablements and IAM grants and the new key", () => {
+    const created = adopted.steps
+      .filter((s) => s.op === "create" && s.type.startsWith("gcp:"))
+      .map((s) => s.type);
+    expect([...new Set(created)].sort()).toEqual([
+      "gcp:projects/iAMMember:IAMMember",
+      "gcp:projects/service:Service",
+      "gcp:serviceaccount/key:Key",
+    ]);
+  });
+
+  it("the next up writes nothing, with the imports still set and with the import ids removed", async () => {
+    emulators.heroku.resetCounts();
+    emulators.godaddy.requests.length = 0;
+    const again = await up("prod", adopted.state, options);
+    expect(changes(again)).toEqual([]);
+    expect(herokuWrites(emulators.heroku)).toEqual([]);
+    expect(emulators.godaddy.writes()).toEqual([]);
+
+    // The runbook's last step: drop every import id. `postgres` and `redis` stay: they are the
+    // add-ons' names, not only ids (see the next test).
+    const { postgres, redis } = imports;
+    const withoutIds = await up("prod", again.state, {
+      overrides: { "gyana:imports": JSON.stringify({ postgres, redis }) },
+      secrets: options?.secrets ?? {},
+    });
+    expect(changes(withoutIds)).toEqual([]);
+    expect(herokuWrites(emulators.heroku)).toEqual([]);
+    expect(emulators.godaddy.writes()).toEqual([]);
+    expect(emulators.heroku.state.authorizations.get(live.authorizationId)?.token).toBe(live.token);
+  });
+
+  it("dropping imports.postgres/redis too would rename the add-ons to the default names", async () => {
+    const renamed = await up("prod", adopted.state, {
+      secrets: options?.secrets ?? {},
+    }).catch((error: unknown) => error);
+    // Both add-ons are renamed in place (an update, no replacement); prod keeps the names.
+    expect(changes(renamed as UpResult)).toEqual(["update app-postgres", "update app-redis"]);
+    expect([...emulators.heroku.state.addons.values()].map((a) => a.name).sort()).toEqual([
+      "gyana-beta-postgresql",
+      "gyana-beta-redis",
+    ]);
+  });
+});
