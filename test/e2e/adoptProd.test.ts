@@ -25,158 +25,177 @@ const CREDENTIALS_BUILDPACK =
 /** Every write the providers may send when adopting, as `METHOD route status`. */
 const WRITE = (route: string, status = 200) => `${route} ${status}`;
 
+interface HandMadeProd {
+  appId: string;
+  addonIds: string[];
+  pipelineId: string;
+  couplingId: string;
+  sniId: string;
+  sniName: string;
+  domainIds: Record<string, string>;
+  drainId: string;
+  webhookId: string;
+  authorizationId: string;
+  token: string;
+  redisUrl: string;
+  records: unknown[];
+}
+
+/**
+ * What the runbook does by hand, through the (emulated) Platform API as the CLI would:
+ * `herokuHosts` are added to the app on the SNI endpoint, `cnames` maps each GoDaddy host to the
+ * Heroku domain whose DNS target it points at.
+ */
+async function buildHandMadeProd(
+  emulators: Emulators,
+  runbook: { herokuHosts: string[]; cnames: Record<string, string> },
+): Promise<HandMadeProd> {
+  const { heroku, godaddy } = emulators;
+  const secrets = await testSecrets();
+  const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${heroku.url}${path}`, {
+      method,
+      headers: {
+        Accept: "application/vnd.heroku+json; version=3",
+        Authorization: `Bearer ${heroku.token}`,
+        "Content-Type": "application/json",
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+
+  const { state } = heroku;
+  const app = state.createApp({ name: APP, region: "eu", stack: "heroku-24" });
+  const postgres = state.createAddon(app, {
+    plan: "heroku-postgresql:standard-0",
+    name: "postgresql-curly-12345",
+    provisioned: true,
+  });
+  const redis = state.createAddon(app, {
+    plan: "heroku-redis:premium-0",
+    name: "redis-flat-67890",
+    provisioned: true,
+  });
+  state.deploy(app, {
+    processTypes: { web: "gunicorn", worker: "celery", priority: "celery", beat: "celery beat" },
+  });
+  // `heroku buildpacks:add` ×3 and `heroku ps:scale`, in the runbook's order and sizes.
+  await api("PUT", `/apps/${APP}/buildpack-installations`, {
+    updates: ["heroku/nodejs", "heroku/python", CREDENTIALS_BUILDPACK].map((buildpack) => ({
+      buildpack,
+    })),
+  });
+  await api("PATCH", `/apps/${APP}/formation`, {
+    updates: [
+      { type: "web", quantity: 2, dyno_size: { name: "standard-2X" } },
+      { type: "worker", quantity: 1, dyno_size: { name: "standard-2X" } },
+      { type: "priority", quantity: 1, dyno_size: { name: "standard-1X" } },
+      { type: "beat", quantity: 1, dyno_size: { name: "standard-1X" } },
+    ],
+  });
+  // `heroku authorizations:create` (its defaults: global scope) for HEROKU_API_KEY.
+  const authorization = await api<{ id: string; access_token: { token: string } }>(
+    "POST",
+    "/oauth/authorizations",
+    { scope: ["global"], description: "gyana-beta HEROKU_API_KEY" },
+  );
+  // The runbook's config vars. GOOGLE_CREDENTIALS holds the hand-made key; the stack's key
+  // (gyana:google.serviceAccountKeys) is a new one, since a key's private part cannot be imported.
+  const redisUrl = `${app.configVars["REDIS_URL"]}?ssl_cert_reqs=none`;
+  await api("PATCH", `/apps/${APP}/config-vars`, {
+    DJANGO_SETTINGS_MODULE: "gyana.settings.heroku",
+    ENVIRONMENT: "production",
+    EXTERNAL_URL: "https://app.gyana.com",
+    GCP_BQ_SVC_ACCOUNT: SA_EMAIL,
+    GCP_PROJECT: PROJECT,
+    GOOGLE_APPLICATION_CREDENTIALS: "google-credentials.json",
+    GOOGLE_CREDENTIALS: '{"type":"service_account","private_key_id":"hand-made"}',
+    GS_BUCKET_NAME: "gyana-app",
+    HEROKU_APP: APP,
+    ENGINE_URL: `bigquery://${PROJECT}`,
+    HASHIDS_SALT: LIVE_SALT,
+    SECRET_KEY: LIVE_SECRET_KEY,
+    HEROKU_API_KEY: authorization.access_token.token,
+    HELLONEXT_SSO_TOKEN: secrets["gyana:hellonextSsoToken"],
+    HONEYBADGER_API_KEY: secrets["gyana:honeybadgerApiKey"],
+    HONEYCOMB_API_KEY: secrets["gyana:honeycombApiKey"],
+    SEGMENT_ANALYTICS_JS_WRITE_KEY: secrets["gyana:segmentAnalyticsJsWriteKey"],
+    SEGMENT_ANALYTICS_WRITE_KEY: secrets["gyana:segmentAnalyticsWriteKey"],
+    SENDGRID_API_KEY: secrets["gyana:sendgridApiKey"],
+    REDIS_URL: redisUrl,
+    SOMETHING_BY_HAND: "kept",
+  });
+  // `heroku certs:add` with the wildcard certificate, then `heroku domains:add` for both hosts.
+  const sni = await api<{ id: string; name: string }>("POST", `/apps/${APP}/sni-endpoints`, {
+    certificate_chain: secrets["gyana:tlsCertificate"],
+    private_key: secrets["gyana:tlsPrivateKey"],
+  });
+  const domains: Record<string, { id: string; cname: string }> = {};
+  for (const hostname of runbook.herokuHosts) {
+    domains[hostname] = await api("POST", `/apps/${APP}/domains`, {
+      hostname,
+      sni_endpoint: sni.id,
+    });
+  }
+  // GoDaddy's DNS manager: CNAMEs at Heroku DNS targets, TTL 600.
+  const zone = godaddy.zones.get("gyana.com")!;
+  for (const [host, hostname] of Object.entries(runbook.cnames)) {
+    zone.push({ type: "CNAME", name: host, data: domains[hostname]!.cname, ttl: 600 });
+  }
+  zone.push({ type: "A", name: "@", data: "192.0.2.10", ttl: 3600 });
+  // `heroku pipelines:create gyana -a gyana-beta -s production`.
+  const pipeline = await api<{ id: string }>("POST", "/pipelines", { name: "gyana" });
+  const coupling = await api<{ id: string }>("POST", "/pipeline-couplings", {
+    app: APP,
+    pipeline: pipeline.id,
+    stage: "production",
+  });
+  // Honeybadger's Heroku guide: the log drain and the release webhook.
+  const key = secrets["gyana:honeybadgerApiKey"]!;
+  const drain = await api<{ id: string }>("POST", `/apps/${APP}/log-drains`, {
+    url: `https://logplex.honeybadger.io/v1/events?api_key=${key}&env=production`,
+  });
+  const webhook = await api<{ id: string }>("POST", `/apps/${APP}/webhooks`, {
+    include: ["api:release"],
+    level: "notify",
+    url: `https://api.honeybadger.io/v1/deploys/heroku?environment=production&api_key=${key}`,
+  });
+  return {
+    appId: app.id,
+    addonIds: [postgres.id, redis.id].sort(),
+    pipelineId: pipeline.id,
+    couplingId: coupling.id,
+    sniId: sni.id,
+    domainIds: Object.fromEntries(Object.entries(domains).map(([h, d]) => [h, d.id])),
+    drainId: drain.id,
+    webhookId: webhook.id,
+    authorizationId: authorization.id,
+    token: authorization.access_token.token,
+    redisUrl,
+    records: zone.map((r) => ({ ...r })),
+    sniName: sni.name,
+  };
+}
+
 describe("adopting everything the runbook made by hand for gyana-beta", () => {
   let emulators: Emulators;
   let adopted: UpResult;
   let imports: Record<string, unknown>;
   let options: Parameters<typeof up>[2];
-  let live: {
-    appId: string;
-    addonIds: string[];
-    pipelineId: string;
-    couplingId: string;
-    sniId: string;
-    domainIds: Record<string, string>;
-    drainId: string;
-    webhookId: string;
-    authorizationId: string;
-    token: string;
-    redisUrl: string;
-    records: unknown[];
-  };
+  let live: HandMadeProd;
+
   let firstHerokuWrites: string[];
   let firstGoDaddyWrites: string[];
 
   beforeAll(async () => {
     emulators = await startEmulators();
+    live = await buildHandMadeProd(emulators, {
+      herokuHosts: ["app.gyana.com", "beta.gyana.com"],
+      cnames: { app: "app.gyana.com", beta: "beta.gyana.com" },
+    });
     const { heroku, godaddy } = emulators;
-    const secrets = await testSecrets();
-    // What the runbook does by hand, through the (emulated) Platform API, as the CLI would.
-    const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${heroku.url}${path}`, {
-        method,
-        headers: {
-          Accept: "application/vnd.heroku+json; version=3",
-          Authorization: `Bearer ${heroku.token}`,
-          "Content-Type": "application/json",
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as T;
-    };
-
-    const { state } = heroku;
-    const app = state.createApp({ name: APP, region: "eu", stack: "heroku-24" });
-    const postgres = state.createAddon(app, {
-      plan: "heroku-postgresql:standard-0",
-      name: "postgresql-curly-12345",
-      provisioned: true,
-    });
-    const redis = state.createAddon(app, {
-      plan: "heroku-redis:premium-0",
-      name: "redis-flat-67890",
-      provisioned: true,
-    });
-    state.deploy(app, {
-      processTypes: { web: "gunicorn", worker: "celery", priority: "celery", beat: "celery beat" },
-    });
-    // `heroku buildpacks:add` ×3 and `heroku ps:scale`, in the runbook's order and sizes.
-    await api("PUT", `/apps/${APP}/buildpack-installations`, {
-      updates: ["heroku/nodejs", "heroku/python", CREDENTIALS_BUILDPACK].map((buildpack) => ({
-        buildpack,
-      })),
-    });
-    await api("PATCH", `/apps/${APP}/formation`, {
-      updates: [
-        { type: "web", quantity: 2, dyno_size: { name: "standard-2X" } },
-        { type: "worker", quantity: 1, dyno_size: { name: "standard-2X" } },
-        { type: "priority", quantity: 1, dyno_size: { name: "standard-1X" } },
-        { type: "beat", quantity: 1, dyno_size: { name: "standard-1X" } },
-      ],
-    });
-    // `heroku authorizations:create` (its defaults: global scope) for HEROKU_API_KEY.
-    const authorization = await api<{ id: string; access_token: { token: string } }>(
-      "POST",
-      "/oauth/authorizations",
-      { scope: ["global"], description: "gyana-beta HEROKU_API_KEY" },
-    );
-    // The runbook's config vars. GOOGLE_CREDENTIALS holds the hand-made key; the stack's key
-    // (gyana:google.serviceAccountKeys) is a new one, since a key's private part cannot be imported.
-    const redisUrl = `${app.configVars["REDIS_URL"]}?ssl_cert_reqs=none`;
-    await api("PATCH", `/apps/${APP}/config-vars`, {
-      DJANGO_SETTINGS_MODULE: "gyana.settings.heroku",
-      ENVIRONMENT: "production",
-      EXTERNAL_URL: "https://app.gyana.com",
-      GCP_BQ_SVC_ACCOUNT: SA_EMAIL,
-      GCP_PROJECT: PROJECT,
-      GOOGLE_APPLICATION_CREDENTIALS: "google-credentials.json",
-      GOOGLE_CREDENTIALS: '{"type":"service_account","private_key_id":"hand-made"}',
-      GS_BUCKET_NAME: "gyana-app",
-      HEROKU_APP: APP,
-      ENGINE_URL: `bigquery://${PROJECT}`,
-      HASHIDS_SALT: LIVE_SALT,
-      SECRET_KEY: LIVE_SECRET_KEY,
-      HEROKU_API_KEY: authorization.access_token.token,
-      HELLONEXT_SSO_TOKEN: secrets["gyana:hellonextSsoToken"],
-      HONEYBADGER_API_KEY: secrets["gyana:honeybadgerApiKey"],
-      HONEYCOMB_API_KEY: secrets["gyana:honeycombApiKey"],
-      SEGMENT_ANALYTICS_JS_WRITE_KEY: secrets["gyana:segmentAnalyticsJsWriteKey"],
-      SEGMENT_ANALYTICS_WRITE_KEY: secrets["gyana:segmentAnalyticsWriteKey"],
-      SENDGRID_API_KEY: secrets["gyana:sendgridApiKey"],
-      REDIS_URL: redisUrl,
-      SOMETHING_BY_HAND: "kept",
-    });
-    // `heroku certs:add` with the wildcard certificate, then `heroku domains:add` for both hosts.
-    const sni = await api<{ id: string; name: string }>("POST", `/apps/${APP}/sni-endpoints`, {
-      certificate_chain: secrets["gyana:tlsCertificate"],
-      private_key: secrets["gyana:tlsPrivateKey"],
-    });
-    const domains: Record<string, { id: string; cname: string }> = {};
-    for (const hostname of ["app.gyana.com", "beta.gyana.com"]) {
-      domains[hostname] = await api("POST", `/apps/${APP}/domains`, {
-        hostname,
-        sni_endpoint: sni.id,
-      });
-    }
-    // GoDaddy's DNS manager: each host a CNAME at its domain's DNS target, TTL 600.
-    const zone = godaddy.zones.get("gyana.com")!;
-    zone.push(
-      { type: "CNAME", name: "app", data: domains["app.gyana.com"]!.cname, ttl: 600 },
-      { type: "CNAME", name: "beta", data: domains["beta.gyana.com"]!.cname, ttl: 600 },
-      { type: "A", name: "@", data: "192.0.2.10", ttl: 3600 },
-    );
-    // `heroku pipelines:create gyana -a gyana-beta -s production`.
-    const pipeline = await api<{ id: string }>("POST", "/pipelines", { name: "gyana" });
-    const coupling = await api<{ id: string }>("POST", "/pipeline-couplings", {
-      app: APP,
-      pipeline: pipeline.id,
-      stage: "production",
-    });
-    // Honeybadger's Heroku guide: the log drain and the release webhook.
-    const key = secrets["gyana:honeybadgerApiKey"]!;
-    const drain = await api<{ id: string }>("POST", `/apps/${APP}/log-drains`, {
-      url: `https://logplex.honeybadger.io/v1/events?api_key=${key}&env=production`,
-    });
-    const webhook = await api<{ id: string }>("POST", `/apps/${APP}/webhooks`, {
-      include: ["api:release"],
-      level: "notify",
-      url: `https://api.honeybadger.io/v1/deploys/heroku?environment=production&api_key=${key}`,
-    });
-    live = {
-      appId: app.id,
-      addonIds: [postgres.id, redis.id].sort(),
-      pipelineId: pipeline.id,
-      couplingId: coupling.id,
-      sniId: sni.id,
-      domainIds: Object.fromEntries(Object.entries(domains).map(([h, d]) => [h, d.id])),
-      drainId: drain.id,
-      webhookId: webhook.id,
-      authorizationId: authorization.id,
-      token: authorization.access_token.token,
-      redisUrl,
-      records: zone.map((r) => ({ ...r })),
-    };
 
     imports = {
       herokuApp: APP,
@@ -185,8 +204,8 @@ describe("adopting everything the runbook made by hand for gyana-beta", () => {
       bucket: IMPORT_IDS.bucket,
       serviceAccount: IMPORT_IDS.serviceAccount,
       domains: ["app.gyana.com", "beta.gyana.com"],
-      sniEndpoint: sni.name,
-      herokuApiKeyAuthorization: authorization.id,
+      sniEndpoint: live.sniName,
+      herokuApiKeyAuthorization: live.authorizationId,
     };
     options = {
       overrides: { "gyana:imports": JSON.stringify(imports) },
@@ -309,14 +328,101 @@ describe("adopting everything the runbook made by hand for gyana-beta", () => {
   });
 
   it("dropping imports.postgres/redis too would rename the add-ons to the default names", async () => {
-    const renamed = await up("prod", adopted.state, {
-      secrets: options?.secrets ?? {},
-    }).catch((error: unknown) => error);
+    const renamed = await up("prod", adopted.state, { secrets: options?.secrets ?? {} });
     // Both add-ons are renamed in place (an update, no replacement); prod keeps the names.
-    expect(changes(renamed as UpResult)).toEqual(["update app-postgres", "update app-redis"]);
+    expect(changes(renamed)).toEqual(["update app-postgres", "update app-redis"]);
     expect([...emulators.heroku.state.addons.values()].map((a) => a.name).sort()).toEqual([
       "gyana-beta-postgresql",
       "gyana-beta-redis",
     ]);
+  });
+});
+
+// The runbook's literal custom domain: only app.gyana.com on Heroku and GoDaddy's `beta` pointing
+// at its target; and a HEROKU_API_KEY whose authorization is not adopted (no id found, e.g. an
+// account API key). Both hosts are listed in imports.domains, as docs/deploying.md says.
+describe("adopting the runbook's literal setup (beta not on Heroku, API key not adopted)", () => {
+  let emulators: Emulators;
+  let live: HandMadeProd;
+  let adopted: UpResult;
+  let herokuWritesOfFirstUp: string[];
+
+  beforeAll(async () => {
+    emulators = await startEmulators();
+    live = await buildHandMadeProd(emulators, {
+      herokuHosts: ["app.gyana.com"],
+      cnames: { beta: "app.gyana.com" },
+    });
+    emulators.heroku.resetCounts();
+    emulators.godaddy.requests.length = 0;
+    adopted = await up("prod", undefined, {
+      overrides: {
+        "gyana:imports": JSON.stringify({
+          herokuApp: APP,
+          postgres: "postgresql-curly-12345",
+          redis: "redis-flat-67890",
+          bucket: IMPORT_IDS.bucket,
+          serviceAccount: IMPORT_IDS.serviceAccount,
+          domains: ["app.gyana.com", "beta.gyana.com"],
+          sniEndpoint: live.sniName,
+        }),
+      },
+      secrets: { "gyana:secretKey": LIVE_SECRET_KEY, "gyana:hashidsSalt": LIVE_SALT },
+    });
+    herokuWritesOfFirstUp = emulators.heroku.requests
+      .filter((r) => r.method !== "GET")
+      .map((r) => WRITE(r.route, r.status))
+      .sort();
+  });
+
+  afterAll(async () => {
+    await emulators.close();
+  });
+
+  it("creates exactly the beta.gyana.com domain and the new API key, and points the CNAMEs at their targets", () => {
+    expect(herokuWritesOfFirstUp).toEqual([
+      WRITE("PATCH /apps/{app}/config-vars"),
+      // beta.gyana.com was never a Heroku domain: added, on the adopted SNI endpoint.
+      WRITE("POST /apps/{app}/domains", 201),
+      // The one create that exists already in another form: a new authorization for
+      // HEROKU_API_KEY (the app at HEAD no longer reads it; revoke the old one by hand).
+      WRITE("POST /oauth/authorizations", 201),
+    ]);
+    const patch = emulators.heroku.requests.find(
+      (r) => r.route === "PATCH /apps/{app}/config-vars",
+    );
+    expect(Object.keys(patch?.body as object).sort()).toEqual([
+      "GOOGLE_CREDENTIALS",
+      "HEROKU_API_KEY",
+    ]);
+    const app = emulators.heroku.state.app(APP);
+    const beta = [...app.domains.values()].find((d) => d.hostname === "beta.gyana.com")!;
+    expect(beta.sniEndpointId).toBe(live.sniId);
+    expect(emulators.heroku.state.authorizations.has(live.authorizationId)).toBe(true);
+    expect(emulators.heroku.state.authorizations.size).toBe(2);
+
+    // `app` is added, `beta` repointed from app.gyana.com's target to its own: one PUT each.
+    expect(
+      emulators.godaddy
+        .writes()
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual([
+      "PUT /v1/domains/gyana.com/records/CNAME/app",
+      "PUT /v1/domains/gyana.com/records/CNAME/beta",
+    ]);
+    const cnames = Object.fromEntries(
+      emulators.godaddy.zones
+        .get("gyana.com")!
+        .filter((r) => r.type === "CNAME")
+        .map((r) => [r.name, r.data]),
+    );
+    const appDomain = [...app.domains.values()].find((d) => d.hostname === "app.gyana.com")!;
+    expect(cnames).toEqual({ app: appDomain.cname, beta: beta.cname });
+    expect(app.configVars["SECRET_KEY"]).toBe(LIVE_SECRET_KEY);
+    expect(app.configVars["HASHIDS_SALT"]).toBe(LIVE_SALT);
+    expect(app.configVars["REDIS_URL"]).toBe(live.redisUrl);
+    expect(emulators.heroku.violations).toEqual([]);
+    expect(adopted.steps.filter((s) => s.op === "replace" || s.op === "delete")).toEqual([]);
   });
 });
