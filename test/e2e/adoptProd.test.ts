@@ -340,7 +340,7 @@ describe("adopting everything the runbook made by hand for gyana-beta", () => {
 
 // The runbook's literal custom domain: only app.gyana.com on Heroku and GoDaddy's `beta` pointing
 // at its target; and a HEROKU_API_KEY whose authorization is not adopted (no id found, e.g. an
-// account API key). Both hosts are listed in imports.domains, as docs/deploying.md says.
+// account API key). Both hosts are listed in imports.domains, as the README's "Adopting production" says.
 describe("adopting the runbook's literal setup (beta not on Heroku, API key not adopted)", () => {
   let emulators: Emulators;
   let live: HandMadeProd;
