@@ -23,7 +23,6 @@ const gcpProject = new GcpProject("gcp", {
   imports: { bucket: config.imports.bucket, serviceAccount: config.imports.serviceAccount },
 });
 
-// --- HerokuApp (issue 8) is declared here. ---
 const requiredSecret = (name: keyof typeof config.secrets): pulumi.Output<string> => {
   const value = config.secrets[name];
   // The config loader already refuses a stack without it; this only narrows the type.

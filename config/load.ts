@@ -84,7 +84,7 @@ function describeIssue(raw: Record<string, unknown>, issue: z.core.$ZodIssue): s
   if (issue.code === "unrecognized_keys") {
     return `${key}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; remove or correct them`;
   }
-  if (value === undefined) return `${key}: missing; it ${issue.message.replace(/^must/, "must")}`;
+  if (value === undefined) return `${key}: missing; it ${issue.message}`;
   return `${key}: ${display(value, false)} is not allowed; it ${issue.message}`;
 }
 
