@@ -78,6 +78,16 @@ function keyWithPath(raw: Record<string, unknown>, path: PropertyKey[]): string 
   return `${base}${suffix}`;
 }
 
+/** Messages for a value of the wrong type, where the schema has no message of its own. */
+function typeMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code !== "invalid_type") return undefined;
+  const expected = String(issue.expected);
+  if (expected === "object" || expected === "record") {
+    return 'must be a mapping of fields (see the README\'s "Stack config" table)';
+  }
+  return `must be ${expected === "array" ? "a list" : `a ${expected}`}`;
+}
+
 function describeIssue(raw: Record<string, unknown>, issue: z.core.$ZodIssue): string {
   const key = keyWithPath(raw, issue.path);
   const value = valueAt(raw, issue.path);
@@ -193,7 +203,7 @@ export function loadStackConfig(
   const raw = readPlain(source, problems);
   problems.push(...unknownKeyProblems(source));
 
-  const parsed = plainConfigSchema.safeParse(raw);
+  const parsed = plainConfigSchema.safeParse(raw, { error: typeMessage });
   if (!parsed.success) problems.push(...parsed.error.issues.map((i) => describeIssue(raw, i)));
   const plain = parsed.success ? parsed.data : undefined;
 

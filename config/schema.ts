@@ -31,6 +31,10 @@ const KEY_ID = /^[a-z0-9][a-z0-9-]{0,30}$/;
 
 const oneOf = (values: readonly string[]) => values.join(", ");
 
+/** A string matching `pattern`; a missing or non-string value gets the same message. */
+const matching = (pattern: RegExp, message: string) =>
+  z.string({ error: message }).regex(pattern, { error: message });
+
 const httpsUrl = z.string().refine((value) => /^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(value), {
   error: "must be an https:// URL, for example https://app.gyana.com",
 });
@@ -47,43 +51,44 @@ const formationEntry = z.strictObject({
     .int({ error: "must be a whole number from 0 to 100" })
     .min(0, { error: "must be a whole number from 0 to 100" })
     .max(100, { error: "must be a whole number from 0 to 100" }),
-  size: z.string().regex(DYNO_SIZE, {
-    error:
-      "must be a Heroku dyno size: eco, basic, standard-1x, standard-2x, performance-m, performance-l",
-  }),
+  size: matching(
+    DYNO_SIZE,
+    "must be a Heroku dyno size: eco, basic, standard-1x, standard-2x, performance-m, performance-l",
+  ),
 });
 
 export const herokuSchema = z.strictObject({
-  app: z.string().regex(HEROKU_APP_NAME, {
-    error:
-      "must be a Heroku app name: 3-30 lower-case letters, digits and dashes, starting with a letter",
-  }),
+  app: matching(
+    HEROKU_APP_NAME,
+    "must be a Heroku app name: 3-30 lower-case letters, digits and dashes, starting with a letter",
+  ),
   region: z.enum(HEROKU_REGIONS, { error: `must be one of: ${oneOf(HEROKU_REGIONS)}` }),
-  stack: z
-    .string()
-    .regex(/^(heroku|cedar)-\d+$/, { error: "must be a Heroku stack, e.g. heroku-24" }),
+  stack: matching(/^(heroku|cedar)-\d+$/, "must be a Heroku stack, e.g. heroku-24"),
   team: z.string().min(1).optional(),
   maintenance: z.boolean({ error: "must be true or false" }).default(false),
   addons: z.strictObject({
-    postgres: z.string().regex(ADDON_PLAN("heroku-postgresql"), {
-      error: "must be a Heroku Postgres plan, e.g. heroku-postgresql:essential-0",
-    }),
-    redis: z.string().regex(ADDON_PLAN("heroku-redis"), {
-      error: "must be a Heroku Key-Value Store plan, e.g. heroku-redis:mini",
-    }),
+    postgres: matching(
+      ADDON_PLAN("heroku-postgresql"),
+      "must be a Heroku Postgres plan, e.g. heroku-postgresql:essential-0",
+    ),
+    redis: matching(
+      ADDON_PLAN("heroku-redis"),
+      "must be a Heroku Key-Value Store plan, e.g. heroku-redis:mini",
+    ),
   }),
   formation: z
     .record(
-      z.string().regex(PROCESS_TYPE, { error: "process types are letters, digits, - and _" }),
+      matching(PROCESS_TYPE, "must be a process type: letters, digits, - and _"),
       formationEntry,
     )
     .refine((f) => ["web", "worker", "beat"].every((type) => type in f), {
       error: "must declare at least the web, worker and beat processes",
     }),
   pipeline: z.strictObject({
-    name: z.string().regex(HEROKU_PIPELINE_NAME, {
-      error: "must be a Heroku pipeline name: 3-30 lower-case letters, digits and dashes",
-    }),
+    name: matching(
+      HEROKU_PIPELINE_NAME,
+      "must be a Heroku pipeline name: 3-30 lower-case letters, digits and dashes",
+    ),
     stage: z.enum(PIPELINE_STAGES, { error: `must be one of: ${oneOf(PIPELINE_STAGES)}` }),
     /** The stack that creates the pipeline; the others join it by name. */
     owner: z.boolean({ error: "must be true or false" }).default(false),
@@ -91,24 +96,24 @@ export const herokuSchema = z.strictObject({
 });
 
 export const googleSchema = z.strictObject({
-  serviceAccountId: z.string().regex(SERVICE_ACCOUNT_ID, {
-    error: "must be a service account id: 6-30 lower-case letters, digits and dashes",
-  }),
+  serviceAccountId: matching(
+    SERVICE_ACCOUNT_ID,
+    "must be a service account id: 6-30 lower-case letters, digits and dashes",
+  ),
   /** One key per entry; GOOGLE_CREDENTIALS uses the last. Add an entry to rotate. */
   serviceAccountKeys: z
-    .array(z.string().regex(KEY_ID, { error: "key ids are lower-case letters, digits and dashes" }))
+    .array(matching(KEY_ID, "must be a key id: lower-case letters, digits and dashes"))
     .min(1, { error: 'must list at least one key id, e.g. ["initial"]' })
     .refine((keys) => new Set(keys).size === keys.length, { error: "key ids must be unique" }),
   developers: z.array(email).refine((list) => new Set(list).size === list.length, {
     error: "must not list an email twice",
   }),
-  apis: z
-    .array(z.string().regex(/^[a-z0-9-]+\.googleapis\.com$/, { error: "must be *.googleapis.com" }))
-    .min(1),
+  apis: z.array(matching(/^[a-z0-9-]+\.googleapis\.com$/, "must be *.googleapis.com")).min(1),
   bucket: z.strictObject({
-    name: z.string().regex(BUCKET_NAME, {
-      error: "must be a Cloud Storage bucket name: 3-63 lower-case letters, digits, - _ .",
-    }),
+    name: matching(
+      BUCKET_NAME,
+      "must be a Cloud Storage bucket name: 3-63 lower-case letters, digits, - _ .",
+    ),
     location: z.enum(BUCKET_LOCATIONS, { error: `must be one of: ${oneOf(BUCKET_LOCATIONS)}` }),
     corsOrigins: z.array(origin).min(1, { error: "must list at least one origin" }),
   }),
@@ -116,9 +121,9 @@ export const googleSchema = z.strictObject({
 
 export const domainsSchema = z
   .strictObject({
-    zone: z.string().regex(HOSTNAME, { error: "must be a DNS zone, e.g. gyana.com" }),
+    zone: matching(HOSTNAME, "must be a DNS zone, e.g. gyana.com"),
     hostnames: z
-      .array(z.string().regex(HOSTNAME, { error: "must be a host name, e.g. app.gyana.com" }))
+      .array(matching(HOSTNAME, "must be a host name, e.g. app.gyana.com"))
       .refine((list) => new Set(list).size === list.length, { error: "must not repeat a host" }),
     ttl: z
       .number({ error: `must be a whole number of seconds, at least ${MIN_DNS_TTL}` })
@@ -142,8 +147,8 @@ export const domainsSchema = z
   });
 
 const configVarMap = z.record(
-  z.string().regex(CONFIG_VAR_NAME, { error: "config var names are UPPER_SNAKE_CASE" }),
-  z.string({ error: "config var values must be strings" }),
+  matching(CONFIG_VAR_NAME, "must be a config var name in UPPER_SNAKE_CASE"),
+  z.string({ error: "must be a string" }),
 );
 
 export const importsSchema = z
@@ -154,9 +159,7 @@ export const importsSchema = z
     bucket: z.string().min(1).optional(),
     serviceAccount: z.string().min(1).optional(),
     /** Host names already on the Heroku app, adopted rather than added. */
-    domains: z
-      .array(z.string().regex(HOSTNAME, { error: "must be a host name, e.g. app.gyana.com" }))
-      .optional(),
+    domains: z.array(matching(HOSTNAME, "must be a host name, e.g. app.gyana.com")).optional(),
     /** Name of the app's existing SNI endpoint, which gets the stack's certificate. */
     sniEndpoint: z.string().min(1).optional(),
     /**
@@ -169,9 +172,10 @@ export const importsSchema = z
 
 /** Every plain (non-secret) key under `gyana:`. */
 export const plainConfigSchema = z.strictObject({
-  gcpProject: z.string().regex(GCP_PROJECT_ID, {
-    error: "must be a Google Cloud project id: 6-30 lower-case letters, digits and dashes",
-  }),
+  gcpProject: matching(
+    GCP_PROJECT_ID,
+    "must be a Google Cloud project id: 6-30 lower-case letters, digits and dashes",
+  ),
   environment: z.enum(ENVIRONMENTS, { error: `must be one of: ${oneOf(ENVIRONMENTS)}` }),
   externalUrl: httpsUrl,
   protect: z.boolean({ error: "must be true or false" }),

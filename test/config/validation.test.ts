@@ -257,6 +257,23 @@ describe("bad config is refused with the key, the value and what is allowed", ()
     ]);
   });
 
+  it("a missing structured key and a missing field, each with what it must be", async () => {
+    const file = await prodWith({
+      "gyana:google": { ...prodGoogle(), serviceAccountId: undefined },
+    });
+    delete file.config["gyana:heroku"];
+    expect(problemsOf(() => loadStackConfig(configSourceOf(file), "prod"))).toEqual([
+      'gyana:heroku: missing; it must be a mapping of fields (see the README\'s "Stack config" table)',
+      "gyana:google.serviceAccountId: missing; it must be a service account id: 6-30 lower-case letters, digits and dashes",
+    ]);
+  });
+
+  it("a value of the wrong type", async () => {
+    expect(
+      await prodProblems({ "gyana:google": { ...prodGoogle(), developers: "jane@gyana.co.uk" } }),
+    ).toEqual(['gyana:google.developers: "jane@gyana.co.uk" is not allowed; it must be a list']);
+  });
+
   it("lists every problem at once", async () => {
     const problems = await prodProblems(
       {
