@@ -67,7 +67,7 @@ export function planText(run: StackRun): string {
   const lines: string[] = [
     `Offline plan of stack "${run.stack}": what \`pulumi up --stack ${run.stack}\` declares.`,
     "Run with no credentials and no network: [secret] marks a secret, [unknown] a value only the",
-    "provider knows after it creates the resource.",
+    "provider knows after it creates the resource (Pulumi sends a not-yet-known secret as unknown).",
     "",
   ];
   const walk = (parent: string | null, indent: string) => {
