@@ -1,6 +1,7 @@
 // The one HTTP client every Heroku dynamic provider goes through: base URL, v3 Accept header,
-// bearer token, Range pagination, retries only where a retry is safe, a deadline per attempt and
-// typed errors that never carry the token.
+// bearer token, Range pagination, retries only where a retry is safe, a deadline per attempt, a
+// deadline per call (all attempts and retry waits together) and typed errors that never carry the
+// token.
 //
 // This module is serialized into stack state together with the providers that use it, and run by
 // Pulumi's dynamic provider host: it must not ES-import Node built-ins and must not keep
@@ -42,6 +43,13 @@ export interface HerokuClientOptions {
   maxRetryAfterMs?: number;
   /** Deadline of one attempt (connect, headers and body). Default 30 s. */
   timeoutMs?: number;
+  /**
+   * Deadline of one call: every attempt and every wait between them. A retry whose wait would
+   * pass it fails the call at once instead. Default 10 min.
+   */
+  deadlineMs?: number;
+  /** Clock for the call deadline. Default `Date.now`. Tests inject one that `sleep` advances. */
+  now?: () => number;
   /** Default: a `setTimeout` promise. Tests inject one that records delays. */
   sleep?: (ms: number) => Promise<void>;
   /** Called before each retry. Default: one line on stderr. */
@@ -163,6 +171,8 @@ export class HerokuClient {
   private readonly maxDelayMs: number;
   private readonly maxRetryAfterMs: number;
   private readonly timeoutMs: number;
+  private readonly deadlineMs: number;
+  private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly onRetry: (event: RetryEvent) => void;
   private readonly random: () => number;
@@ -178,6 +188,8 @@ export class HerokuClient {
     this.maxDelayMs = options.maxDelayMs ?? 30_000;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 300_000;
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.deadlineMs = options.deadlineMs ?? 600_000;
+    this.now = options.now ?? (() => Date.now());
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.onRetry =
       options.onRetry ??
@@ -259,9 +271,31 @@ export class HerokuClient {
     const pathOnly = path.split("?")[0] ?? path;
     const request: RedactedRequest = { method, url, headers: this.redactedHeaders(headers) };
 
+    const started = this.now();
+    // Before each retry wait: a wait that would end past the call's deadline fails the call now.
+    const withinDeadline = (delayMs: number, status: number, why: string): void => {
+      const elapsed = this.now() - started;
+      if (elapsed + delayMs <= this.deadlineMs) return;
+      throw new HerokuApiError({
+        status,
+        id: "deadline_exceeded",
+        message:
+          `${why}; waiting ${Math.round(delayMs)} ms more for a retry would pass the call's ` +
+          `deadline of ${this.deadlineMs} ms (${Math.round(elapsed)} ms spent; ` +
+          "HEROKU_API_DEADLINE_MS sets it)",
+        requestId: undefined,
+        method,
+        path: pathOnly,
+        request,
+      });
+    };
+
     for (let attempt = 0; ; attempt++) {
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+      // One attempt never runs past the call's deadline either.
+      const remaining = this.deadlineMs - (this.now() - started);
+      const attemptMs = Math.max(1, Math.min(this.timeoutMs, remaining));
+      const timer = setTimeout(() => controller.abort(), attemptMs);
       let response: Response;
       let text: string;
       try {
@@ -276,12 +310,13 @@ export class HerokuClient {
         clearTimeout(timer);
         const timedOut = controller.signal.aborted;
         const reason = timedOut
-          ? `no answer within ${this.timeoutMs} ms`
+          ? `no answer within ${attemptMs} ms`
           : this.scrub(describeNetworkError(err));
         // A request that never got an answer may still have reached the server: only repeat
         // methods whose repetition is harmless.
         if (method !== "POST" && attempt < this.maxRetries) {
           const delayMs = this.backoff(attempt);
+          withinDeadline(delayMs, 0, reason);
           this.onRetry({
             method,
             path: pathOnly,
@@ -341,6 +376,7 @@ export class HerokuClient {
         const retryAfter = parseRetryAfter(response.headers.get("retry-after"), Date.now());
         if (retryAfter === undefined || retryAfter <= this.maxRetryAfterMs) {
           const delayMs = retryAfter ?? this.backoff(attempt);
+          withinDeadline(delayMs, response.status, `${response.status} ${errorId}: ${message}`);
           this.onRetry({
             method,
             path: pathOnly,
@@ -376,7 +412,7 @@ export class HerokuClient {
  * A client for the provider host's environment, read when called (never at import time, so no
  * value is captured into the serialized provider): `HEROKU_API_KEY` (required) and
  * `HEROKU_API_URL` (optional, the emulator in tests). `HEROKU_API_TIMEOUT_MS` overrides the
- * per-attempt deadline.
+ * per-attempt deadline, `HEROKU_API_DEADLINE_MS` the per-call one.
  */
 export function herokuClientFromEnv(overrides: Partial<HerokuClientOptions> = {}): HerokuClient {
   // Trimmed: a key pasted or read from a file often ends in a newline, an invalid header value.
@@ -389,10 +425,12 @@ export function herokuClientFromEnv(overrides: Partial<HerokuClientOptions> = {}
   }
   const baseUrl = process.env["HEROKU_API_URL"] || undefined;
   const timeout = Number(process.env["HEROKU_API_TIMEOUT_MS"]);
+  const deadline = Number(process.env["HEROKU_API_DEADLINE_MS"]);
   return new HerokuClient({
     token,
     baseUrl,
     ...(Number.isFinite(timeout) && timeout > 0 ? { timeoutMs: timeout } : {}),
+    ...(Number.isFinite(deadline) && deadline > 0 ? { deadlineMs: deadline } : {}),
     ...overrides,
   });
 }

@@ -206,6 +206,113 @@ describe("HerokuClient retries", () => {
     expect(delays).toEqual([]);
   });
 
+  describe("the per-call deadline (all attempts and waits of one call)", () => {
+    // A clock that only the injected sleep advances: the deadline is tested without waiting.
+    function clocked(options: Partial<HerokuClientOptions>) {
+      let now = 0;
+      const h = harness(emu, {
+        now: () => now,
+        sleep: async (ms) => {
+          h.delays.push(ms);
+          now += ms;
+        },
+        ...options,
+      });
+      return h;
+    }
+
+    it("retries while the waits fit in deadlineMs", async () => {
+      emu.state.createApp({ name: "deadline-fits", region: "eu" });
+      emu.faults.inject({
+        method: "GET",
+        path: "/apps/deadline-fits",
+        status: 429,
+        retryAfter: 20,
+        times: 2,
+      });
+      const { client, delays } = clocked({ deadlineMs: 45_000 });
+      await client.get("/apps/deadline-fits");
+      expect(delays).toEqual([20_000, 20_000]);
+    });
+
+    it("fails at once when a Retry-After would pass the deadline, naming method, path and deadline", async () => {
+      emu.faults.inject({
+        method: "GET",
+        path: "/apps/deadline-passed",
+        status: 429,
+        retryAfter: 30,
+        times: Infinity,
+      });
+      const { client, delays, sent } = clocked({ deadlineMs: 50_000 });
+      const err = await failure(client.get("/apps/deadline-passed"));
+      // The first wait (30 s) fits; the second would end at 60 s > 50 s: no second wait.
+      expect(delays).toEqual([30_000]);
+      expect(sent).toHaveLength(2);
+      expect(err.id).toBe("deadline_exceeded");
+      expect(err.status).toBe(429);
+      expect(err.message).toMatch(/GET \/apps\/deadline-passed/);
+      expect(err.message).toMatch(/deadline of 50000 ms/);
+      expect(everyTextOf(err)).not.toContain(emu.token);
+    });
+
+    it("bounds backoff after network errors too, and reads HEROKU_API_DEADLINE_MS", async () => {
+      emu.faults.inject({
+        method: "GET",
+        path: "/apps/deadline-drop",
+        drop: true,
+        times: Infinity,
+      });
+      const saved = { key: process.env["HEROKU_API_KEY"], url: process.env["HEROKU_API_URL"] };
+      process.env["HEROKU_API_KEY"] = emu.token;
+      process.env["HEROKU_API_URL"] = emu.url;
+      process.env["HEROKU_API_DEADLINE_MS"] = "1000";
+      let now = 0;
+      const delays: number[] = [];
+      try {
+        const client = herokuClientFromEnv({
+          now: () => now,
+          sleep: async (ms) => {
+            delays.push(ms);
+            now += ms;
+          },
+          onRetry: () => {},
+          baseDelayMs: 400,
+          random: () => 1,
+        });
+        const err = await failure(client.get("/apps/deadline-drop"));
+        expect(err.id).toBe("deadline_exceeded");
+        expect(err.status).toBe(0);
+        expect(err.message).toMatch(/deadline of 1000 ms/);
+        // 400 fits (0 + 400), 800 would end at 1200 > 1000.
+        expect(delays).toEqual([400]);
+        expect(everyTextOf(err)).not.toContain(emu.token);
+      } finally {
+        delete process.env["HEROKU_API_DEADLINE_MS"];
+        for (const [k, v] of [
+          ["HEROKU_API_KEY", saved.key],
+          ["HEROKU_API_URL", saved.url],
+        ] as const) {
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+        }
+      }
+    });
+
+    it("defaults to 10 minutes", async () => {
+      emu.faults.inject({
+        method: "GET",
+        path: "/apps/deadline-default",
+        status: 503,
+        retryAfter: 299,
+        times: Infinity,
+      });
+      const { client, delays } = clocked({});
+      const err = await failure(client.get("/apps/deadline-default"));
+      expect(delays).toEqual([299_000, 299_000]);
+      expect(err.message).toMatch(/deadline of 600000 ms/);
+    });
+  });
+
   it("does not retry client errors such as 422", async () => {
     emu.state.createApp({ name: "taken-a", region: "eu" });
     emu.state.createApp({ name: "taken-b", region: "eu" });
