@@ -34,7 +34,7 @@ const herokuApp = new HerokuApp("app", {
   region: config.heroku.region,
   stack: config.heroku.stack,
   ...(config.heroku.team !== undefined ? { team: config.heroku.team } : {}),
-  maintenance: config.heroku.maintenance,
+  ...(config.heroku.maintenance !== undefined ? { maintenance: config.heroku.maintenance } : {}),
   environment: config.environment,
   externalUrl: config.externalUrl,
   gcpProject: config.gcpProject,

@@ -1,6 +1,7 @@
 // Turns raw stack config into a validated StackConfig, or one error listing every problem.
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
+import { PLAIN_VAR_NAMES, SECRET_VAR_NAMES } from "../components/herokuApp";
 import { certificateProblems } from "./certificate";
 import {
   PLAIN_KEYS,
@@ -190,6 +191,50 @@ function placeholdersIn(raw: Record<string, unknown>): string[] {
   return found;
 }
 
+/** Config vars the program sets from their real source, or that an add-on owns. */
+const RESERVED_VAR_NAMES: readonly string[] = [
+  ...PLAIN_VAR_NAMES,
+  ...SECRET_VAR_NAMES,
+  "DATABASE_URL",
+  "REDIS_URL",
+];
+
+/** Rules that span fields, checked with the rest so that they too fail before any resource. */
+function crossFieldProblems(plain: PlainConfig): string[] {
+  const problems: string[] = [];
+  plain.imports.domains?.forEach((host, index) => {
+    if (!plain.domains.hostnames.includes(host)) {
+      problems.push(
+        `gyana:imports.domains[${index}]: "${host}" is not allowed; it must be one of gyana:domains.hostnames (${plain.domains.hostnames.join(", ") || "none"})`,
+      );
+    }
+  });
+  for (const name of Object.keys(plain.configVars)) {
+    if (RESERVED_VAR_NAMES.includes(name)) {
+      problems.push(
+        `gyana:configVars.${name}: is not allowed; the stack sets ${name} from its real source (or an add-on owns it)`,
+      );
+    }
+  }
+  const beat = plain.heroku.formation["beat"];
+  if (beat && beat.quantity > 1) {
+    problems.push(
+      `gyana:heroku.formation.beat.quantity: ${beat.quantity} is not allowed; it must be 0 or 1 (each Celery beat fires every periodic task)`,
+    );
+  }
+  return problems;
+}
+
+function secretVarProblems(json: string, plain: PlainConfig): string[] {
+  const names = Object.keys(JSON.parse(json) as Record<string, string>);
+  return names
+    .filter((name) => RESERVED_VAR_NAMES.includes(name) || name in plain.configVars)
+    .map(
+      (name) =>
+        `gyana:secretConfigVars: sets ${name}, which is not allowed; the stack already sets it (from its real source, gyana:configVars or an add-on)`,
+    );
+}
+
 /**
  * Validates the whole stack config at once. Throws a ConfigError naming every bad key, its value
  * (secrets masked) and what is allowed; returns secrets wrapped as Pulumi secrets.
@@ -206,6 +251,8 @@ export function loadStackConfig(
   const parsed = plainConfigSchema.safeParse(raw, { error: typeMessage });
   if (!parsed.success) problems.push(...parsed.error.issues.map((i) => describeIssue(raw, i)));
   const plain = parsed.success ? parsed.data : undefined;
+
+  if (plain) problems.push(...crossFieldProblems(plain));
 
   if (plain && plain.environment === "production" && !plain.protect) {
     problems.push(
@@ -226,6 +273,13 @@ export function loadStackConfig(
             `or a generated one would replace it; set it with \`pulumi config set --secret ${spec.key}\``,
         );
       }
+    }
+  }
+
+  const secretVars = secretValues.secretConfigVars;
+  if (plain && secretVars !== undefined && !source.isStandIn?.(SECRET_KEYS.secretConfigVars.key)) {
+    if (!SECRET_KEYS.secretConfigVars.check(secretVars)) {
+      problems.push(...secretVarProblems(secretVars, plain));
     }
   }
 

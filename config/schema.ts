@@ -65,7 +65,11 @@ export const herokuSchema = z.strictObject({
   region: z.enum(HEROKU_REGIONS, { error: `must be one of: ${oneOf(HEROKU_REGIONS)}` }),
   stack: matching(/^(heroku|cedar)-\d+$/, "must be a Heroku stack, e.g. heroku-24"),
   team: z.string().min(1).optional(),
-  maintenance: z.boolean({ error: "must be true or false" }).default(false),
+  /**
+   * Maintenance mode, managed only when set: the release and rollback commands switch it during
+   * an operation, and an `up` must not switch it back under them.
+   */
+  maintenance: z.boolean({ error: "must be true or false" }).optional(),
   addons: z.strictObject({
     postgres: matching(
       ADDON_PLAN("heroku-postgresql"),

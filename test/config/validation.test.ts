@@ -274,6 +274,56 @@ describe("bad config is refused with the key, the value and what is allowed", ()
     ).toEqual(['gyana:google.developers: "jane@gyana.co.uk" is not allowed; it must be a list']);
   });
 
+  it("adopting a domain that the stack does not declare", async () => {
+    expect(await prodProblems({ "gyana:imports": { domains: ["bata.gyana.com"] } })).toEqual([
+      'gyana:imports.domains[0]: "bata.gyana.com" is not allowed; it must be one of gyana:domains.hostnames (app.gyana.com, beta.gyana.com)',
+    ]);
+  });
+
+  it("an extra plain config var that the stack sets from its real source", async () => {
+    expect(
+      await prodProblems({ "gyana:configVars": { ENGINE_URL: "bigquery://x", REDIS_URL: "x" } }),
+    ).toEqual([
+      "gyana:configVars.REDIS_URL: is not allowed; the stack sets REDIS_URL from its real source (or an add-on owns it)",
+    ]);
+  });
+
+  it("an extra secret config var that would override SECRET_KEY or a plain var, without its value", async () => {
+    const problems = await prodProblems(
+      {},
+      {
+        secrets: {
+          "gyana:secretConfigVars": JSON.stringify({ SECRET_KEY: "hijack", ENGINE_URL: "x" }),
+        },
+      },
+    );
+    expect(problems).toEqual([
+      "gyana:secretConfigVars: sets SECRET_KEY, which is not allowed; the stack already sets it (from its real source, gyana:configVars or an add-on)",
+      "gyana:secretConfigVars: sets ENGINE_URL, which is not allowed; the stack already sets it (from its real source, gyana:configVars or an add-on)",
+    ]);
+    expect(problems.join("\n")).not.toContain("hijack");
+  });
+
+  it("more than one Celery beat, which would fire every periodic task twice", async () => {
+    const formation = {
+      ...(prodHeroku()["formation"] as object),
+      beat: { quantity: 2, size: "standard-1x" },
+    };
+    expect(await prodProblems({ "gyana:heroku": { ...prodHeroku(), formation } })).toEqual([
+      "gyana:heroku.formation.beat.quantity: 2 is not allowed; it must be 0 or 1 (each Celery beat fires every periodic task)",
+    ]);
+  });
+
+  it("leaves maintenance mode unmanaged unless the stack sets it", async () => {
+    const config = loadStackConfig(configSourceOf(await prodWith()), "prod");
+    expect(config.heroku.maintenance).toBeUndefined();
+    const managed = loadStackConfig(
+      configSourceOf(await prodWith({ "gyana:heroku": { ...prodHeroku(), maintenance: true } })),
+      "prod",
+    );
+    expect(managed.heroku.maintenance).toBe(true);
+  });
+
   it("lists every problem at once", async () => {
     const problems = await prodProblems(
       {
