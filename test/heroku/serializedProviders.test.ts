@@ -1,20 +1,32 @@
-// What lands in state as each core Heroku resource's `__provider`: small, self-contained (loads
-// with nothing but the packages it requires) and free of credentials or config values.
+// What lands in state as each Heroku resource's (and the GoDaddy DnsRecord's) `__provider`: small,
+// self-contained (loads with nothing but the packages it requires) and free of credentials or
+// config values.
 import { beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import {
   Addon,
   App,
+  AppWebhook,
   Authorization,
   Buildpacks,
+  ConfigVarQuerySuffix,
   ConfigVars,
+  Domain,
   Formation,
+  LogDrain,
+  Pipeline,
+  PipelineCoupling,
+  SniEndpoint,
 } from "../../providers/heroku";
+import { DnsRecord } from "../../providers/godaddy/dnsRecord";
 import { declareAndLoad, type SerializedResource } from "../support/hostedProvider";
 
 const TOKEN_MARKER = "HRKU-token-marker-must-not-be-serialized";
 const URL_MARKER = "https://url-marker.invalid";
 const SECRET_MARKER = "secret-value-marker-4c1d";
+const GODADDY_KEY_MARKER = "godaddy-key-marker-must-not-be-serialized";
+const GODADDY_SECRET_MARKER = "godaddy-secret-marker-must-not-be-serialized";
+const GODADDY_URL_MARKER = "https://godaddy-url-marker.invalid";
 // Measured 2026-11: 28-40 KB each (client + kit + resource). The bound leaves room to grow but
 // catches an accidentally captured module (pulumi/pulumi#13960), which costs hundreds of KB.
 const MAX_BYTES = 60_000;
@@ -26,10 +38,17 @@ function restore(name: string, value: string | undefined): void {
   else process.env[name] = value;
 }
 
+const ENV_MARKERS: Record<string, string> = {
+  HEROKU_API_KEY: TOKEN_MARKER,
+  HEROKU_API_URL: URL_MARKER,
+  GODADDY_API_KEY: GODADDY_KEY_MARKER,
+  GODADDY_API_SECRET: GODADDY_SECRET_MARKER,
+  GODADDY_API_URL: GODADDY_URL_MARKER,
+};
+
 beforeAll(async () => {
-  const saved = { key: process.env["HEROKU_API_KEY"], url: process.env["HEROKU_API_URL"] };
-  process.env["HEROKU_API_KEY"] = TOKEN_MARKER;
-  process.env["HEROKU_API_URL"] = URL_MARKER;
+  const saved = Object.fromEntries(Object.keys(ENV_MARKERS).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, ENV_MARKERS);
   try {
     loaded = await declareAndLoad(() => {
       new App("app", { name: "gyana-size", region: "eu" });
@@ -45,28 +64,89 @@ beforeAll(async () => {
         processes: { web: { quantity: 1, size: "basic" } },
       });
       new Authorization("authorization", { description: "size" });
+      new LogDrain("logDrain", {
+        app: "gyana-size",
+        url: pulumi.secret(`https://logs.invalid/?key=${SECRET_MARKER}`),
+      });
+      new AppWebhook("appWebhook", {
+        app: "gyana-size",
+        include: ["api:release"],
+        level: "notify",
+        url: pulumi.secret(`https://hooks.invalid/?key=${SECRET_MARKER}`),
+      });
+      new Domain("domain", { app: "gyana-size", hostname: "app.gyana-size.com" });
+      new SniEndpoint("sniEndpoint", {
+        app: "gyana-size",
+        certificateChain: pulumi.secret(`chain-${SECRET_MARKER}`),
+        privateKey: pulumi.secret(`key-${SECRET_MARKER}`),
+      });
+      new Pipeline("pipeline", { name: "gyana-size" });
+      new PipelineCoupling("pipelineCoupling", {
+        app: "gyana-size",
+        pipeline: "gyana-size",
+        stage: "production",
+      });
+      new ConfigVarQuerySuffix("configVarQuerySuffix", {
+        app: "gyana-size",
+        name: "REDIS_URL",
+        param: "ssl_cert_reqs=none",
+        source: "gyana-size-redis",
+      });
+      new DnsRecord("dnsRecord", {
+        domain: "gyana-size.com",
+        type: "CNAME",
+        name: "app",
+        data: "gyana-size.herokudns.com",
+      });
     });
   } finally {
-    restore("HEROKU_API_KEY", saved.key);
-    restore("HEROKU_API_URL", saved.url);
+    for (const [k, v] of Object.entries(saved)) restore(k, v);
   }
 });
 
-describe("serialized core Heroku providers", () => {
-  const names = ["app", "addon", "buildpacks", "configVars", "formation", "authorization"];
+const CORE = ["app", "addon", "buildpacks", "configVars", "formation", "authorization"];
+/** Every other Heroku resource and the GoDaddy DNS record. */
+const OTHERS = [
+  "logDrain",
+  "appWebhook",
+  "domain",
+  "sniEndpoint",
+  "pipeline",
+  "pipelineCoupling",
+  "configVarQuerySuffix",
+  "dnsRecord",
+];
 
-  it.each(names)("%s provider stays under 60 KB", (name) => {
+describe("every serialized Heroku and GoDaddy provider", () => {
+  const all = [...CORE, ...OTHERS];
+
+  it("declared all 14 resources", () => {
+    expect([...loaded.keys()].sort()).toEqual([...all].sort());
+  });
+
+  it.each(all)("%s provider stays under 60 KB", (name) => {
     const size = Buffer.byteLength(loaded.get(name)!.serialized, "utf8");
     console.log(`${name}: ${size} bytes`);
     expect(size).toBeLessThan(MAX_BYTES);
   });
 
-  it.each(names)("%s provider holds no token, API URL or config value", (name) => {
+  it.each(all)("%s provider holds no token, API URL, secret or config value", (name) => {
     const text = loaded.get(name)!.serialized;
-    for (const marker of [TOKEN_MARKER, URL_MARKER, SECRET_MARKER, "gyana-size"]) {
+    for (const marker of [...Object.values(ENV_MARKERS), SECRET_MARKER, "gyana-size"]) {
       expect(text).not.toContain(marker);
     }
   });
+
+  it.each(all)("%s provider requires no Node built-in and no module but @pulumi/pulumi", (name) => {
+    const requires = [...loaded.get(name)!.serialized.matchAll(/require\(["']([^"']+)["']\)/g)].map(
+      (m) => m[1],
+    );
+    expect(requires.filter((r) => r !== "@pulumi/pulumi")).toEqual([]);
+  });
+});
+
+describe("serialized core Heroku providers", () => {
+  const names = CORE;
 
   it.each(names)(
     "%s provider requires no Node built-in and no module but @pulumi/pulumi",
