@@ -78,6 +78,7 @@ function strings(
 }
 
 const SECRET_REF = /\$\{\{\s*secrets\.([A-Za-z0-9_]+)\s*\}\}/g;
+/** The variables the Pulumi step reads its credentials from. */
 const PULUMI_SECRETS = [
   "PULUMI_ACCESS_TOKEN",
   "PULUMI_CONFIG_PASSPHRASE",
@@ -85,13 +86,36 @@ const PULUMI_SECRETS = [
   "GODADDY_API_KEY",
   "GODADDY_API_SECRET",
 ];
+/** Deploy credentials: secrets of the dev/staging/production environments, for up.yml only. */
+const DEPLOY_SECRETS = [...PULUMI_SECRETS, "GOOGLE_CREDENTIALS"];
+/** Preview credentials: secrets of the <stack>-preview and <stack>-drift environments. */
+const PREVIEW_SECRETS = DEPLOY_SECRETS.map((name) => `PREVIEW_${name}`);
+/** The GitHub environment each up job deploys through. */
+const DEPLOY_ENVIRONMENTS: Record<string, string> = {
+  dev: "dev",
+  staging: "staging",
+  prod: "production",
+};
 
-/** All jobs that talk to the stacks, across the three workflows. */
-const pulumiJobs: [string, Job][] = [
-  ...STACKS.map((s) => [`up.yml ${s}`, job(up, s)] as [string, Job]),
-  ["preview.yml preview", job(preview, "preview")],
-  ["drift.yml drift", job(drift, "drift")],
+/** All jobs that talk to the stacks, across the three workflows, and the secrets they may use. */
+const pulumiJobs: [string, Job, "deploy" | "preview"][] = [
+  ...STACKS.map((s) => [`up.yml ${s}`, job(up, s), "deploy"] as [string, Job, "deploy"]),
+  ["preview.yml preview", job(preview, "preview"), "preview"],
+  ["drift.yml drift", job(drift, "drift"), "preview"],
 ];
+/** The secret a variable or input takes in a job of that kind. */
+const secretFor = (kind: "deploy" | "preview", name: string) =>
+  kind === "deploy" ? name : `PREVIEW_${name}`;
+/** Names of every secret a job references, wherever in the job. */
+const secretsOf = (j: Job) =>
+  [...JSON.stringify(j).matchAll(new RegExp(SECRET_REF.source, "g"))].map((m) => m[1] ?? "");
+/** The job's environment name for one matrix stack, with `${{ matrix.stack }}` substituted. */
+const environmentOf = (j: Job, stack?: string) => {
+  const env = typeof j.environment === "string" ? j.environment : j.environment?.name;
+  return env?.replace("${{ matrix.stack }}", stack ?? "");
+};
+
+const README = readFileSync(path.join(ROOT, "README.md"), "utf8");
 
 describe("triggers", () => {
   it("previews pull requests to main", () => {
@@ -308,11 +332,12 @@ describe("secrets", () => {
             const refs = [...String(value).matchAll(SECRET_REF)].map((m) => m[1]);
             if (refs.length === 0) continue;
             expect(String(value).trim(), `${file} ${id} ${key}`).toBe(`\${{ secrets.${refs[0]} }}`);
+            const kind = file === "up.yml" ? "deploy" : "preview";
             if (key === "credentials_json") {
-              expect(refs[0]).toBe("GOOGLE_CREDENTIALS");
+              expect(refs[0]).toBe(secretFor(kind, "GOOGLE_CREDENTIALS"));
               expect(action(step)).toBe("google-github-actions/auth");
             } else {
-              expect(key).toBe(refs[0]);
+              expect(refs[0], `${file} ${id} ${key}`).toBe(secretFor(kind, key));
               expect(PULUMI_SECRETS).toContain(key);
             }
           }
@@ -322,7 +347,7 @@ describe("secrets", () => {
   });
 
   it("reach only the steps that need them: Google auth, and the one step that runs Pulumi", () => {
-    for (const [label, j] of pulumiJobs) {
+    for (const [label, j, kind] of pulumiJobs) {
       const holders = j.steps.filter((s) =>
         strings({ env: s.env, with: s.with }).some((x) => x.text.includes("secrets.")),
       );
@@ -338,6 +363,9 @@ describe("secrets", () => {
         Object.keys(pulumi.env ?? {}).filter((k) => PULUMI_SECRETS.includes(k)),
         label,
       ).toEqual(PULUMI_SECRETS);
+      for (const name of PULUMI_SECRETS) {
+        expect(pulumi.env?.[name], label).toBe(`\${{ secrets.${secretFor(kind, name)} }}`);
+      }
     }
     for (const id of ["test", "fork-notice"]) {
       expect(JSON.stringify(job(preview, id))).not.toContain("secrets.");
@@ -348,7 +376,7 @@ describe("secrets", () => {
     for (const file of FILES) {
       for (const j of Object.values(workflows[file]?.jobs ?? {})) {
         for (const step of j.steps) {
-          for (const name of [...PULUMI_SECRETS, "GOOGLE_CREDENTIALS"]) {
+          for (const name of [...DEPLOY_SECRETS, ...PREVIEW_SECRETS]) {
             expect(step.run ?? "", `${file} ${step.name}`).not.toContain(name);
           }
         }
@@ -357,9 +385,153 @@ describe("secrets", () => {
   });
 });
 
+describe("least privilege: preview and deploy credentials are apart", () => {
+  const previewJob = job(preview, "preview");
+  const driftJob = job(drift, "drift");
+
+  it("preview and drift jobs never reference a deploy secret, only PREVIEW_* ones", () => {
+    for (const file of ["preview.yml", "drift.yml"]) {
+      for (const [id, j] of Object.entries(workflows[file]?.jobs ?? {})) {
+        for (const name of secretsOf(j)) {
+          expect(DEPLOY_SECRETS, `${file} ${id}`).not.toContain(name);
+          expect(PREVIEW_SECRETS, `${file} ${id}`).toContain(name);
+        }
+      }
+    }
+    expect(secretsOf(previewJob).sort()).toEqual([...PREVIEW_SECRETS].sort());
+    expect(secretsOf(driftJob).sort()).toEqual([...PREVIEW_SECRETS].sort());
+  });
+
+  it("runs each stack's preview in <stack>-preview, and prod's in the gated prod-preview", () => {
+    expect(STACKS.map((s) => environmentOf(previewJob, s))).toEqual([
+      "dev-preview",
+      "staging-preview",
+      "prod-preview",
+    ]);
+    // The gate itself is a setting on GitHub; the README is where it is specified.
+    expect(README).toMatch(
+      /\| `prod-preview` \| `preview\.yml`, job prod \| required reviewers, "prevent self-review" on;/,
+    );
+  });
+
+  it("checks drift from main only, in <stack>-drift environments that admit only main", () => {
+    expect(driftJob.if).toBe("github.ref == 'refs/heads/main'");
+    expect(STACKS.map((s) => environmentOf(driftJob, s))).toEqual(STACKS.map((s) => `${s}-drift`));
+    expect(README).toMatch(
+      /\| `dev-drift`, `staging-drift`, `prod-drift` \| `drift\.yml` \| deployment branches: `main` \|/,
+    );
+  });
+
+  it("up jobs take only deploy secrets, from their own environment, which no other job uses", () => {
+    for (const stack of STACKS) {
+      const j = job(up, stack);
+      expect(environmentOf(j), stack).toBe(DEPLOY_ENVIRONMENTS[stack]);
+      expect(secretsOf(j).sort(), stack).toEqual([...DEPLOY_SECRETS].sort());
+    }
+    const deployEnvironments = Object.values(DEPLOY_ENVIRONMENTS);
+    for (const file of ["preview.yml", "drift.yml"]) {
+      for (const [id, j] of Object.entries(workflows[file]?.jobs ?? {})) {
+        for (const stack of STACKS) {
+          expect(deployEnvironments, `${file} ${id}`).not.toContain(environmentOf(j, stack));
+        }
+      }
+    }
+    // Every job that reads a secret runs in an environment: no workflow relies on a repository
+    // secret, which any workflow on any pushed branch could read.
+    for (const file of FILES) {
+      for (const [id, j] of Object.entries(workflows[file]?.jobs ?? {})) {
+        if (secretsOf(j).length > 0) expect(environmentOf(j), `${file} ${id}`).toBeTruthy();
+      }
+    }
+    expect(README).toContain("Set no secret at repository level");
+    for (const env of deployEnvironments) {
+      expect(README).toMatch(
+        new RegExp(`\\| \`${env}\` \\| \`up\\.yml\`, job \\w+ \\|.*deployment branches: \`main\``),
+      );
+    }
+  });
+
+  describe("workload identity federation, as the README sets it up", () => {
+    const REPO = "assertion.repository == '$REPO'";
+    const list = (names: (string | undefined)[]) => `[${names.map((n) => `'${n}'`).join(", ")}]`;
+    const pools = Object.fromEntries(
+      [...README.matchAll(/^pool (\S+) "([^"]+)"$/gm)].map((m) => [m[1], m[2]]),
+    );
+    const bindings = (sa: string) => {
+      const block = README.slice(README.indexOf(`\nsa ${sa} `)).split(/\n(?!\s)/)[1] ?? "";
+      return [
+        ...(`sa ${sa} ` + block).matchAll(
+          /principalSet:\/\/[^"]+\/(github-[\w-]+)\/(attribute\.[\w]+\/[^"\s]+)/g,
+        ),
+      ].map((m) => `${m[1]} ${m[2]}`);
+    };
+
+    it("has three pools, one per kind of job", () => {
+      expect(Object.keys(pools).sort()).toEqual([
+        "github-deploy",
+        "github-drift",
+        "github-preview",
+      ]);
+    });
+
+    it("deploy: main only, in the environments up.yml deploys through", () => {
+      expect(pools["github-deploy"]).toBe(
+        `${REPO} && assertion.ref == 'refs/heads/main' && assertion.environment in ${list(
+          STACKS.map((s) => environmentOf(job(up, s))),
+        )}`,
+      );
+    });
+
+    it("preview: pull_request events of this repository only, in the preview environments", () => {
+      expect(pools["github-preview"]).toBe(
+        `${REPO} && assertion.event_name == 'pull_request' && assertion.environment in ${list(
+          STACKS.map((s) => environmentOf(previewJob, s)),
+        )}`,
+      );
+    });
+
+    it("drift: main only, in the drift environments", () => {
+      expect(pools["github-drift"]).toBe(
+        `${REPO} && assertion.ref == 'refs/heads/main' && assertion.environment in ${list(
+          STACKS.map((s) => environmentOf(driftJob, s)),
+        )}`,
+      );
+    });
+
+    it("maps the environment claim, and binds each service account to its own principals", () => {
+      expect(README).toContain(
+        '--attribute-mapping "google.subject=assertion.sub,attribute.repository=assertion.repository,attribute.environment=assertion.environment"',
+      );
+      expect(bindings("pulumi-deployer")).toEqual(["github-deploy attribute.repository/$REPO"]);
+      expect(bindings("pulumi-preview")).toEqual([
+        "github-preview attribute.environment/dev-preview",
+        "github-preview attribute.environment/staging-preview",
+        "github-drift attribute.environment/dev-drift",
+        "github-drift attribute.environment/staging-drift",
+      ]);
+      expect(bindings("pulumi-preview-prod")).toEqual([
+        "github-preview attribute.environment/prod-preview",
+        "github-drift attribute.environment/prod-drift",
+      ]);
+    });
+  });
+});
+
+describe("README", () => {
+  it("links only to files that exist", () => {
+    const links = [...README.matchAll(/\]\(([^)\s#]+)(#[^)]*)?\)/g)]
+      .map((m) => m[1] ?? "")
+      .filter((href) => !/^[a-z]+:/.test(href));
+    expect(links.length).toBeGreaterThan(3);
+    for (const href of links) {
+      expect(existsSync(path.join(ROOT, href)), href).toBe(true);
+    }
+  });
+});
+
 describe("credentials", () => {
   it("come from workload identity federation when configured, else from a key, in every Pulumi job", () => {
-    for (const [label, j] of pulumiJobs) {
+    for (const [label, j, kind] of pulumiJobs) {
       const auth = j.steps.filter((s) => action(s) === "google-github-actions/auth");
       expect(
         auth.map((s) => [s.if, s.with]),
@@ -374,7 +546,7 @@ describe("credentials", () => {
         ],
         [
           "vars.GCP_WORKLOAD_IDENTITY_PROVIDER == ''",
-          { credentials_json: "${{ secrets.GOOGLE_CREDENTIALS }}" },
+          { credentials_json: `\${{ secrets.${secretFor(kind, "GOOGLE_CREDENTIALS")} }}` },
         ],
       ]);
       // The auth action writes its credentials file into the checkout, so it runs after it.
