@@ -26,7 +26,10 @@ export interface CustomDomainArgs {
   readonly certificateChain: pulumi.Input<string>;
   /** Unencrypted PEM private key of the certificate; secret. */
   readonly privateKey: pulumi.Input<string>;
-  /** Protect every child from deletion (production). Default false. */
+  /**
+   * Production: protect every child from deletion and retain each on removal (the domains, the
+   * certificate and the DNS records stay when the stack is removed). Default false.
+   */
   readonly protect?: boolean;
   /**
    * Resources made by hand before this stack, to take over instead of creating (Pulumi cannot
@@ -117,7 +120,9 @@ export class CustomDomain extends pulumi.ComponentResource {
     const zone = args.zone.toLowerCase();
     const hostnames = args.hostnames.map((h) => h.toLowerCase());
     const adopted = new Set((args.adopt?.hostnames ?? []).map((h) => h.toLowerCase()));
-    const childOpts = { parent: this, protect: args.protect ?? false };
+    const childOpts = args.protect
+      ? { parent: this, protect: true, retainOnDelete: true }
+      : { parent: this, protect: false };
 
     const certificate = new SniEndpoint(
       `${name}-cert`,

@@ -35,7 +35,6 @@ export const REDIS_TLS_PARAM = "ssl_cert_reqs=none";
 
 const DEFAULTS = {
   region: "eu",
-  maintenance: false,
   buildpacks: DEFAULT_BUILDPACKS,
   honeybadgerEndpoint: "us" as const,
   protect: false,
@@ -96,7 +95,10 @@ export interface HerokuAppArgs {
   readonly stack: string;
   /** Owning Heroku team. Default: none (a personal app). */
   readonly team?: string;
-  /** Maintenance mode. Default false. */
+  /**
+   * Maintenance mode. Absent: unmanaged, left as it is (the release and rollback tools switch it;
+   * `pulumi up --refresh` then never switches it back). Present: managed, set to this value.
+   */
   readonly maintenance?: boolean;
   /** ENVIRONMENT value: `development`, `staging` or `production`. Also Honeybadger's env. */
   readonly environment: string;
@@ -137,7 +139,11 @@ export interface HerokuAppArgs {
   readonly extraSecretConfigVars?: pulumi.Input<Record<string, string>>;
   /** Honeybadger data centre of the project. Default `us`. */
   readonly honeybadger?: { readonly endpoint: "us" | "eu" };
-  /** Production: protect and retain on delete the app and the Postgres add-on. Default false. */
+  /**
+   * Production: the app and the Postgres add-on are `protect`, and EVERY child is
+   * `retainOnDelete`, so removing the stack leaves the app working as it is (config vars,
+   * buildpacks, hooks, add-ons, API key) and only forgets it. Default false.
+   */
   readonly protect?: boolean;
   /**
    * Existing resources to take over instead of creating (dynamic resources cannot use Pulumi's
@@ -145,6 +151,10 @@ export interface HerokuAppArgs {
    * `redis` are the existing add-ons' *names*, adopted when they belong to the app;
    * `apiKeyAuthorization` is the id of the OAuth authorization whose token is the live
    * HEROKU_API_KEY, kept as it is (same token) instead of creating one. Default none.
+   *
+   * Adoption never changes live settings: with `app` set, the App's create first compares the
+   * live region, stack, maintenance (when declared), add-on plans and formation with the declared
+   * ones and refuses before any write when one differs; every other child waits for the App.
    */
   readonly imports?: {
     readonly app?: string;
@@ -195,7 +205,13 @@ export class HerokuApp extends pulumi.ComponentResource {
     if (Object.keys(args.formation).length === 0) {
       throw new pulumi.ResourceError("`formation` must declare at least one process type", this);
     }
-    const child = { parent: this };
+    const adopting = args.imports?.app !== undefined;
+    const postgresName = args.imports?.postgres ?? `${args.name}-postgresql`;
+    const redisName = args.imports?.redis ?? `${args.name}-redis`;
+    const formation = { ...args.formation };
+    // Production: every child is retained when the stack (or the child) is removed, so that a
+    // removal leaves the app as it runs: no config var nulled, no buildpack, hook or add-on gone.
+    const child = protect ? { parent: this, retainOnDelete: true } : { parent: this };
     const kept = protect ? { protect: true, retainOnDelete: true } : {};
 
     const app = new App(
@@ -205,11 +221,27 @@ export class HerokuApp extends pulumi.ComponentResource {
         region,
         stack: args.stack,
         ...(args.team !== undefined ? { team: args.team } : {}),
-        maintenance: args.maintenance ?? DEFAULTS.maintenance,
-        ...(args.imports?.app !== undefined ? { adopt: true } : {}),
+        // Absent: unmanaged (release/rollback tools own it).
+        ...(args.maintenance !== undefined ? { maintenance: args.maintenance } : {}),
+        ...(adopting
+          ? {
+              adopt: true,
+              // The takeover's pre-flight: checked against the live app before any write.
+              adoptExpect: {
+                addons: [
+                  { name: postgresName, plan: args.addons.postgres.plan },
+                  { name: redisName, plan: args.addons.redis.plan },
+                ],
+                formation,
+              },
+            }
+          : {}),
       },
       { ...child, ...kept },
     );
+    // When adopting, children that do not take the app's id wait for the App too, so that a
+    // refused adoption (the App's create) comes before any write.
+    const afterApp = adopting ? { ...child, dependsOn: [app] } : child;
     // Children refer to the app by id: a rename is then an in-place change of the app alone.
     const appRef = app.appId;
 
@@ -219,7 +251,7 @@ export class HerokuApp extends pulumi.ComponentResource {
         app: appRef,
         plan: args.addons.postgres.plan,
         // Add-on names are global; the default would derive from the app's uuid.
-        name: args.imports?.postgres ?? `${args.name}-postgresql`,
+        name: postgresName,
       },
       { ...child, ...kept },
     );
@@ -228,15 +260,22 @@ export class HerokuApp extends pulumi.ComponentResource {
       {
         app: appRef,
         plan: args.addons.redis.plan,
-        name: args.imports?.redis ?? `${args.name}-redis`,
+        name: redisName,
       },
       child,
     );
     // Heroku rewrites REDIS_URL on rotation/failover; this keeps `?ssl_cert_reqs=none` on it
-    // (docs/redis-tls.md). The only resource that waits for an add-on.
+    // (docs/redis-tls.md). The only resource that waits for an add-on. `source` names the add-on
+    // AND its plan: an in-place plan change moves the data to a new instance with a new REDIS_URL,
+    // so the parameter is applied again in the same `up`.
     new ConfigVarQuerySuffix(
       `${name}-redis-tls`,
-      { app: appRef, name: "REDIS_URL", param: REDIS_TLS_PARAM, source: redis.addonId },
+      {
+        app: appRef,
+        name: "REDIS_URL",
+        param: REDIS_TLS_PARAM,
+        source: pulumi.interpolate`${redis.addonId}:${redis.plan}`,
+      },
       child,
     );
 
@@ -264,7 +303,7 @@ export class HerokuApp extends pulumi.ComponentResource {
           ? { adopt: args.imports.apiKeyAuthorization }
           : {}),
       },
-      child,
+      afterApp,
     );
 
     const plainVars: Record<string, pulumi.Input<string>> = {
@@ -311,15 +350,21 @@ export class HerokuApp extends pulumi.ComponentResource {
     // in a preview, and the names of the secret vars stay visible.
     new ConfigVars(`${name}-config`, { app: appRef, vars: plainVars, sensitiveVars }, child);
 
-    new Formation(`${name}-formation`, { app: appRef, processes: { ...args.formation } }, child);
+    new Formation(
+      `${name}-formation`,
+      // Adopting: refuse to rescale the hand-made app (the App checked it already; this is the
+      // resource's own guard).
+      { app: appRef, processes: formation, ...(adopting ? { adopt: true } : {}) },
+      child,
+    );
 
     const pipeline = args.pipeline.owner
       ? new Pipeline(
           `${name}-pipeline`,
           // Adopting the hand-made setup (`imports.app`) takes over the existing pipeline too.
-          { name: args.pipeline.name, ...(args.imports?.app !== undefined ? { adopt: true } : {}) },
+          { name: args.pipeline.name, ...(adopting ? { adopt: true } : {}) },
           // Other stacks' apps are coupled to it: leave it in place if this stack goes away.
-          { ...child, protect, retainOnDelete: true },
+          { ...afterApp, protect, retainOnDelete: true },
         )
       : undefined;
     new PipelineCoupling(

@@ -2,9 +2,12 @@
 // config vars (DATABASE_URL, REDIS_URL, ...) are set on the app, so that dependents see them. A plan
 // change is an in-place upgrade; provisioning options (`config`) and the attachment name are fixed
 // at creation. Create is safe to repeat after an interruption: an add-on of the same name already
-// on this app is waited for and taken over instead of provisioning a second one.
+// on this app is waited for and taken over instead of provisioning a second one. Taking over an
+// existing add-on never changes it: a live plan other than the declared one fails the create
+// before any write (adoption.ts), instead of upgrading or downgrading a production database.
 import * as pulumi from "@pulumi/pulumi";
 import type { AddOn } from "@heroku-cli/schema";
+import { addonPlanDifference, adoptionRefusal } from "./adoption";
 import { herokuClientFromEnv, isApiError, type HerokuClient } from "./client";
 import {
   Failures,
@@ -170,6 +173,11 @@ export const addonProvider: pulumi.dynamic.ResourceProvider<AddonInputs, AddonOu
       );
     }
     if (addon) {
+      // Adopting (or finishing an interrupted create) takes the add-on as it is, never changes it.
+      const differences = addonPlanDifference(addon, inputs.plan);
+      if (differences.length > 0) {
+        throw adoptionRefusal(`add-on \`${name}\` of app \`${inputs.app}\``, differences);
+      }
       // A previous create was interrupted after Heroku accepted it: finish that one.
       report(`add-on ${name} already exists on app ${inputs.app} (${addon.state}); waiting for it`);
     } else {
@@ -190,12 +198,6 @@ export const addonProvider: pulumi.dynamic.ResourceProvider<AddonInputs, AddonOu
       report(`add-on ${addon.name} created on app ${inputs.app} (${addon.state})`);
     }
     addon = await waitUntilReady(client, inputs.app, addon);
-    if (addon.plan.name !== undefined && addon.plan.name !== inputs.plan) {
-      addon = await client.patch<AddOn>(`/apps/${seg(inputs.app)}/addons/${seg(addon.id)}`, {
-        plan: inputs.plan,
-      });
-      addon = await waitUntilReady(client, inputs.app, addon);
-    }
     return { id: addon.id, outs: outputsFrom(addon, { ...inputs, name }) };
   },
 

@@ -1,7 +1,22 @@
 // Heroku app (Terraform: heroku_app). The resource id is the app's uuid, so a rename is an
 // in-place PATCH; region and team are fixed at creation and a change replaces the app.
+//
+// `maintenance` is managed only when declared: release and rollback tools switch it on and off,
+// and a `pulumi up --refresh` on merge must not switch it back in the middle of a rollback.
+//
+// Adopting (`adopt`) never writes: when the live region, build stack or (declared) maintenance
+// flag differ, or any of `adoptExpect` (the add-on plans and formation the rest of the program
+// declares) differs, create refuses before anything is written (see adoption.ts). Since every
+// other resource of the app depends on the App, this is the pre-flight of the whole takeover.
 import * as pulumi from "@pulumi/pulumi";
 import type { App as HerokuAppBody } from "@heroku-cli/schema";
+import {
+  adoptionRefusal,
+  liveAddonDifferences,
+  liveFormationDifferences,
+  type DeclaredProcess,
+  type LiveDifference,
+} from "./adoption";
 import { herokuClientFromEnv, isApiError } from "./client";
 import {
   Failures,
@@ -24,7 +39,10 @@ export interface AppInputs {
   stack?: string;
   /** Team that owns the app (created with `POST /teams/apps`). Unset: a personal app. */
   team?: string;
-  /** Maintenance mode. Default false. */
+  /**
+   * Maintenance mode. Unset: not managed (never set, never diffed, not read into state), so the
+   * release and rollback tools can switch it without `pulumi up` switching it back.
+   */
   maintenance?: boolean;
   /**
    * When the name is already taken by an app this token can access, take that app over instead of
@@ -32,9 +50,22 @@ export interface AppInputs {
    * explicit way to bring a hand-made app under management. Only read by `create`.
    */
   adopt?: boolean;
+  /**
+   * Only read by an adopting `create`: what the rest of the program declares for this app, checked
+   * against the live app before anything is written. Not diffed, not part of the outputs.
+   */
+  adoptExpect?: AdoptExpectations;
 }
 
-export interface AppOutputs extends AppInputs {
+/** Declared settings of an adopted app's other resources, checked before adopting it. */
+export interface AdoptExpectations {
+  /** Add-ons by their global name with the declared plan (adopted by name when they exist). */
+  addons?: { name: string; plan: string }[];
+  /** Declared process type → quantity and size. */
+  formation?: Record<string, DeclaredProcess>;
+}
+
+export interface AppOutputs extends Omit<AppInputs, "adoptExpect"> {
   appId: string;
   webUrl: string | null;
   gitUrl: string;
@@ -50,7 +81,6 @@ function outputsFrom(app: HerokuAppBody, inputs: Partial<AppInputs>): AppOutputs
   const out: AppOutputs = {
     name: app.name ?? "",
     region: app.region?.name ?? inputs.region ?? "",
-    maintenance: app.maintenance ?? false,
     appId: app.id ?? "",
     webUrl: app.web_url ?? null,
     gitUrl: app.git_url ?? "",
@@ -61,18 +91,36 @@ function outputsFrom(app: HerokuAppBody, inputs: Partial<AppInputs>): AppOutputs
   const stack = app.build_stack?.name ?? app.stack?.name;
   if (inputs.stack !== undefined && stack !== undefined) out.stack = stack;
   if (team !== undefined) out.team = team;
+  // Unmanaged unless declared: no value in state, so a refresh shows no drift for it.
+  if (inputs.maintenance !== undefined) out.maintenance = app.maintenance ?? false;
   if (inputs.adopt !== undefined) out.adopt = inputs.adopt;
   return out;
 }
 
-function assertAdoptableRegion(existing: HerokuAppBody, inputs: AppInputs): void {
+/** Live settings of an app to adopt that differ from the declared ones (the app's own). */
+function appDifferences(existing: HerokuAppBody, inputs: AppInputs): LiveDifference[] {
+  const out: LiveDifference[] = [];
   const region = existing.region?.name;
   if (region !== inputs.region && existing.region?.id !== inputs.region) {
-    throw new Error(
-      `cannot adopt Heroku app \`${inputs.name}\`: it is in region \`${region}\`, ` +
-        `the App declares \`${inputs.region}\`. Region cannot change in place.`,
-    );
+    out.push({
+      what: "region (cannot change in place)",
+      live: region ?? "?",
+      declared: inputs.region,
+    });
   }
+  const stack = existing.build_stack?.name ?? existing.stack?.name;
+  if (inputs.stack !== undefined && stack !== inputs.stack) {
+    out.push({ what: "stack", live: stack ?? "?", declared: inputs.stack });
+  }
+  const maintenance = existing.maintenance ?? false;
+  if (inputs.maintenance !== undefined && maintenance !== inputs.maintenance) {
+    out.push({
+      what: "maintenance",
+      live: String(maintenance),
+      declared: String(inputs.maintenance),
+    });
+  }
+  return out;
 }
 
 function takenMessage(name: string): string {
@@ -99,12 +147,26 @@ export const appProvider: pulumi.dynamic.ResourceProvider<AppInputs, AppOutputs>
         failures.add(flag, `\`${flag}\` must be a boolean`);
       }
     }
-    return failures.result({ ...news, maintenance: news.maintenance ?? false });
+    const expect = news.adoptExpect as unknown;
+    if (
+      expect !== undefined &&
+      !isUnknown(expect) &&
+      (typeof expect !== "object" || expect === null || Array.isArray(expect))
+    ) {
+      failures.add("adoptExpect", "`adoptExpect` must be an object {addons?, formation?}");
+    }
+    return failures.result(news);
   },
 
   async diff(_id, olds, news) {
+    // An undeclared maintenance flag is not managed: no diff, whatever the live value is. State
+    // that still holds one (declared before) is dropped by an update that writes nothing.
+    const fields = FIELDS.filter(
+      (f) =>
+        f !== "maintenance" || news.maintenance !== undefined || olds.maintenance !== undefined,
+    );
     return diffDeclared<AppInputs>(olds, news, {
-      fields: FIELDS,
+      fields,
       replaceKeys: ["region", "team"],
       // The name is global: the new app cannot exist next to the old one.
       deleteBeforeReplace: true,
@@ -121,9 +183,23 @@ export const appProvider: pulumi.dynamic.ResourceProvider<AppInputs, AppOutputs>
       : undefined;
     let app: HerokuAppBody;
     if (adoptable) {
-      assertAdoptableRegion(adoptable, inputs);
-      report(`adopting existing app ${inputs.name} (${adoptable.id})`);
-      app = adoptable;
+      // The pre-flight of the whole takeover: nothing has been written yet, and nothing is.
+      const differences = appDifferences(adoptable, inputs);
+      const expect = inputs.adoptExpect ?? {};
+      const ref = { id: adoptable.id ?? "", name: adoptable.name ?? inputs.name };
+      if (expect.addons && expect.addons.length > 0) {
+        differences.push(...(await liveAddonDifferences(client, ref, expect.addons)));
+      }
+      if (expect.formation && Object.keys(expect.formation).length > 0) {
+        differences.push(
+          ...(await liveFormationDifferences(client, ref.id || ref.name, expect.formation)),
+        );
+      }
+      if (differences.length > 0) {
+        throw adoptionRefusal(`Heroku app \`${inputs.name}\``, differences);
+      }
+      report(`adopting existing app ${inputs.name} (${adoptable.id}) as it is`);
+      return { id: adoptable.id ?? inputs.name, outs: outputsFrom(adoptable, inputs) };
     } else {
       try {
         app =
@@ -140,8 +216,8 @@ export const appProvider: pulumi.dynamic.ResourceProvider<AppInputs, AppOutputs>
       }
     }
     const patch: Record<string, unknown> = {};
-    if ((app.maintenance ?? false) !== (inputs.maintenance ?? false))
-      patch["maintenance"] = inputs.maintenance ?? false;
+    if (inputs.maintenance !== undefined && (app.maintenance ?? false) !== inputs.maintenance)
+      patch["maintenance"] = inputs.maintenance;
     if (inputs.stack !== undefined && (app.build_stack?.name ?? app.stack?.name) !== inputs.stack) {
       patch["build_stack"] = inputs.stack;
     }
@@ -166,8 +242,8 @@ export const appProvider: pulumi.dynamic.ResourceProvider<AppInputs, AppOutputs>
     const client = herokuClientFromEnv();
     const patch: Record<string, unknown> = {};
     if (olds.name !== news.name) patch["name"] = news.name;
-    if ((olds.maintenance ?? false) !== (news.maintenance ?? false))
-      patch["maintenance"] = news.maintenance ?? false;
+    if (news.maintenance !== undefined && olds.maintenance !== news.maintenance)
+      patch["maintenance"] = news.maintenance;
     if (news.stack !== undefined && olds.stack !== news.stack) patch["build_stack"] = news.stack;
     const app =
       Object.keys(patch).length > 0
@@ -191,10 +267,15 @@ export interface AppArgs {
   readonly stack?: pulumi.Input<string>;
   /** Owning team. Default: personal app. Changing it replaces the app. */
   readonly team?: pulumi.Input<string>;
-  /** Maintenance mode. Default false. */
+  /** Maintenance mode. Default: not managed (left as it is, never diffed). */
   readonly maintenance?: pulumi.Input<boolean>;
-  /** Take over an existing app of this name on create instead of failing. Default false. */
+  /**
+   * Take over an existing app of this name on create instead of failing, without changing it:
+   * create refuses when its live settings differ from the declared ones. Default false.
+   */
   readonly adopt?: pulumi.Input<boolean>;
+  /** With `adopt`: the other resources' declared add-on plans and formation, checked first. */
+  readonly adoptExpect?: pulumi.Input<AdoptExpectations>;
 }
 
 /** A Heroku app. Type token `pulumi-nodejs:dynamic/heroku:App`; id = the app's uuid. */
@@ -203,7 +284,7 @@ export class App extends pulumi.dynamic.Resource {
   declare readonly region: pulumi.Output<string>;
   declare readonly stack: pulumi.Output<string | undefined>;
   declare readonly team: pulumi.Output<string | undefined>;
-  declare readonly maintenance: pulumi.Output<boolean>;
+  declare readonly maintenance: pulumi.Output<boolean | undefined>;
   declare readonly appId: pulumi.Output<string>;
   declare readonly webUrl: pulumi.Output<string | null>;
   declare readonly gitUrl: pulumi.Output<string>;

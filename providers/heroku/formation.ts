@@ -8,11 +8,15 @@
 // `pulumi up` (no `--refresh` needed) tries again, and the first one after the first deploy
 // applies them. `read` returns the live formation, so a refresh shows any other drift.
 //
+// With `adopt` (taking over a hand-made app), create never rescales: when the live quantity or
+// size of a declared type differs it refuses before any write (adoption.ts).
+//
 // Delete leaves the dynos running: Heroku has no way to delete a formation, and scaling to zero
 // because a resource left the program would take the site down (Terraform's heroku_formation
 // delete is also a no-op).
 import * as pulumi from "@pulumi/pulumi";
 import type { Formation as HerokuFormationBase } from "@heroku-cli/schema";
+import { adoptionRefusal, formationDifferences } from "./adoption";
 import { herokuClientFromEnv, isApiError, isNotFound, type HerokuClient } from "./client";
 import {
   Failures,
@@ -39,6 +43,11 @@ export interface FormationInputs {
   app: string;
   /** Process type (`web`, `worker`, `beat`) → quantity and size. */
   processes: Record<string, Process>;
+  /**
+   * Taking over a hand-made app: create refuses, before any write, when the live quantity or size
+   * of a declared type differs, instead of rescaling. Only read by `create`. Default false.
+   */
+  adopt?: boolean;
 }
 
 export interface FormationOutputs extends FormationInputs {
@@ -112,6 +121,10 @@ export const formationProvider: pulumi.dynamic.ResourceProvider<FormationInputs,
     async check(_olds, news) {
       const failures = new Failures();
       failures.string(news, "app");
+      const adopt = news.adopt as unknown;
+      if (adopt !== undefined && typeof adopt !== "boolean" && !isUnknown(adopt)) {
+        failures.add("adopt", "`adopt` must be a boolean");
+      }
       const processes = news.processes as unknown;
       if (isUnknown(processes)) return failures.result(news);
       if (!processes || typeof processes !== "object" || Array.isArray(processes)) {
@@ -152,6 +165,12 @@ export const formationProvider: pulumi.dynamic.ResourceProvider<FormationInputs,
       // An app scaled by hand before (adoption) may already run some types as declared: those
       // are left out of the PATCH, and nothing is sent when all of them match.
       const live = await client.list<HerokuFormation>(`/apps/${seg(appId)}/formation`);
+      if (inputs.adopt) {
+        const differences = formationDifferences(live, inputs.processes);
+        if (differences.length > 0) {
+          throw adoptionRefusal(`the formation of app \`${inputs.app}\``, differences);
+        }
+      }
       const toApply = Object.fromEntries(
         Object.entries(inputs.processes).filter(([type, p]) => {
           const f = live.find((x) => x.type === type);
@@ -215,6 +234,8 @@ export interface FormationArgs {
   readonly app: pulumi.Input<string>;
   /** Process type → `{quantity, size}`, e.g. `{ web: { quantity: 1, size: "standard-1X" } }`. */
   readonly processes: pulumi.Input<Record<string, pulumi.Input<Process>>>;
+  /** Taking over a hand-made app: refuse to rescale on create (see {@link FormationInputs}). */
+  readonly adopt?: pulumi.Input<boolean>;
 }
 
 /** Dyno quantities and sizes. Type `pulumi-nodejs:dynamic/heroku:Formation`; id = app uuid. */

@@ -153,6 +153,40 @@ describe("Addon provider (serialized, against the emulator)", () => {
     vi.restoreAllMocks();
   });
 
+  it("adopts an add-on by its declared name as it is, and refuses, writing nothing, when its live plan differs", async () => {
+    const { emu } = env;
+    const live = emu.state.createAddon("gyana-addons", {
+      plan: "heroku-postgresql:standard-0",
+      name: "postgresql-hand-made",
+      provisioned: true,
+    });
+    const declared = await checked({
+      app: "gyana-addons",
+      plan: "heroku-postgresql:essential-0",
+      name: "postgresql-hand-made",
+    });
+    const refused = await counted(emu, () =>
+      addon.provider.create(declared).catch((e: unknown) => e as Error),
+    );
+    expect(refused.routes.filter((r) => !r.startsWith("GET "))).toEqual([]);
+    const err = refused.result as Error;
+    expect(err.message).toContain(
+      "refusing to adopt add-on `postgresql-hand-made` of app `gyana-addons`",
+    );
+    expect(err.message).toContain(
+      "- add-on `postgresql-hand-made` plan: live `heroku-postgresql:standard-0`, declared `heroku-postgresql:essential-0`",
+    );
+    expect(err.message).toContain("Set the config to the live value to adopt as is");
+    expect(emu.state.addon(live.id).plan).toBe("standard-0");
+
+    // Declared as it runs: taken over with no write.
+    const asIs = await counted(emu, () =>
+      addon.provider.create({ ...declared, plan: "heroku-postgresql:standard-0" }),
+    );
+    expect(asIs.result.id).toBe(live.id);
+    expect(asIs.routes.filter((r) => !r.startsWith("GET "))).toEqual([]);
+  });
+
   it("fails with clear text when the name belongs to an add-on of another app", async () => {
     env.emu.state.createAddon("gyana-other", {
       plan: "heroku-redis:mini",

@@ -43,7 +43,8 @@ describe("App provider (serialized, against the emulator)", () => {
   it("creates, reads back with one GET, diffs empty with no request, renames in place and deletes (404 tolerated)", async () => {
     const { emu } = env;
     const inputs = await checked(app.inputs);
-    expect(inputs.maintenance).toBe(false);
+    // Not declared: maintenance is not managed, and check does not make up a value.
+    expect(inputs).not.toHaveProperty("maintenance");
 
     const create = await counted(emu, () => app.provider.create(inputs));
     const { id, outs } = create.result as { id: string; outs: AppOutputs };
@@ -53,10 +54,10 @@ describe("App provider (serialized, against the emulator)", () => {
       name: "gyana-app-test",
       region: "eu",
       stack: "heroku-24",
-      maintenance: false,
       appId: id,
       currentStack: "heroku-24",
     });
+    expect(outs).not.toHaveProperty("maintenance");
     expect(outs.webUrl).toMatch(/^https:\/\/gyana-app-test-[0-9a-f]+\.herokuapp\.com\/$/);
     expect(outs.gitUrl).toBe("https://git.heroku.com/gyana-app-test.git");
 
@@ -137,16 +138,20 @@ describe("App provider (serialized, against the emulator)", () => {
     );
   });
 
-  it("adopts an existing app of that name when adopt is set, without creating a second one", async () => {
+  it("adopts an existing app of that name when adopt is set, without creating a second one or writing", async () => {
     const { emu } = env;
-    const existing = emu.state.createApp({ name: "gyana-adopt", region: "eu" });
+    const existing = emu.state.createApp({ name: "gyana-adopt", region: "eu", stack: "heroku-24" });
+    emu.state.app(existing.id).maintenance = true;
     const inputs = await checked({
       name: "gyana-adopt",
       region: "eu",
+      stack: "heroku-24",
       maintenance: true,
       adopt: true,
     });
-    const { id, outs } = await app.provider.create(inputs);
+    const create = await counted(emu, () => app.provider.create(inputs));
+    const { id, outs } = create.result;
+    expect(create.routes).toEqual(["GET /apps/{app}"]);
     expect(id).toBe(existing.id);
     expect(outs).toMatchObject({ name: "gyana-adopt", maintenance: true, adopt: true });
     expect([...emu.state.apps.values()].filter((a) => a.name === "gyana-adopt")).toHaveLength(1);
@@ -157,8 +162,72 @@ describe("App provider (serialized, against the emulator)", () => {
     env.emu.state.createApp({ name: "gyana-adopt-us", region: "us" });
     const inputs = await checked({ name: "gyana-adopt-us", region: "eu", adopt: true });
     await expect(app.provider.create(inputs)).rejects.toThrow(
-      "cannot adopt Heroku app `gyana-adopt-us`: it is in region `us`, the App declares `eu`",
+      /refusing to adopt Heroku app `gyana-adopt-us`.*\n {2}- region \(cannot change in place\): live `us`, declared `eu`/s,
     );
+  });
+
+  it("refuses to adopt, writing nothing, when the live stack, maintenance, add-on plans or formation differ", async () => {
+    const { emu } = env;
+    const live = emu.state.createApp({
+      name: "gyana-adopt-diff",
+      region: "eu",
+      stack: "heroku-22",
+    });
+    emu.state.createAddon(live, {
+      plan: "heroku-postgresql:standard-2",
+      name: "postgresql-adopt-diff",
+      provisioned: true,
+    });
+    emu.state.createAddon(live, {
+      plan: "heroku-redis:premium-0",
+      name: "redis-adopt-diff",
+      provisioned: true,
+    });
+    emu.state.deploy(live, { processTypes: { web: "gunicorn", worker: "celery" } });
+    // `heroku ps:scale web=2:standard-2X` by hand.
+    Object.assign(live.formation.get("web")!, {
+      quantity: 2,
+      size: emu.state.dynoSize("standard-2X"),
+    });
+    const inputs = await checked({
+      name: "gyana-adopt-diff",
+      region: "eu",
+      stack: "heroku-24",
+      maintenance: true,
+      adopt: true,
+      adoptExpect: {
+        addons: [
+          { name: "postgresql-adopt-diff", plan: "heroku-postgresql:standard-0" },
+          { name: "redis-adopt-diff", plan: "heroku-redis:premium-0" },
+          { name: "not-there-yet", plan: "heroku-redis:mini" },
+        ],
+        formation: {
+          web: { quantity: 1, size: "standard-1X" },
+          beat: { quantity: 1, size: "basic" },
+        },
+      },
+    });
+    const before = emu.requests.length;
+    const err = (await app.provider.create(inputs).catch((e: unknown) => e)) as Error;
+    expect(emu.requests.slice(before).filter((r) => r.method !== "GET")).toEqual([]);
+    expect(err.message).toContain("refusing to adopt Heroku app `gyana-adopt-diff`");
+    expect(err.message).toContain("- stack: live `heroku-22`, declared `heroku-24`");
+    expect(err.message).toContain("- maintenance: live `false`, declared `true`");
+    expect(err.message).toContain(
+      "- add-on `postgresql-adopt-diff` plan: live `heroku-postgresql:standard-2`, declared `heroku-postgresql:standard-0`",
+    );
+    expect(err.message).toMatch(
+      /- formation `web`: live `2 × standard-2X`, declared `1 × standard-1X`/i,
+    );
+    // Same plan, a type with no dynos yet and an add-on still to create are no differences.
+    expect(err.message).not.toContain("redis-adopt-diff");
+    expect(err.message).not.toContain("not-there-yet");
+    expect(err.message).not.toContain("beat");
+    expect(err.message).toContain("Set the config to the live value to adopt as is");
+    expect(err.message).toContain("change it in a later, separate `pulumi up`");
+    expect(emu.state.app(live.id).buildStack.name).toBe("heroku-22");
+    expect(live.formation.get("web")?.quantity).toBe(2);
+    expect(emu.state.app(live.id).maintenance).toBe(false);
   });
 
   it("passes Heroku errors out of the hosted provider with status, id, message and stack", async () => {
@@ -186,9 +255,60 @@ describe("App provider (serialized, against the emulator)", () => {
       name: "gyana-read-only",
       region: "eu",
       stack: "heroku-22",
-      maintenance: false,
     });
     const inputs = await checked(read.inputs as AppInputs);
     expect((await app.provider.diff!(live.id, read.props!, inputs)).changes).toBe(false);
+  });
+
+  describe("maintenance: managed only when declared", () => {
+    it("absent: never set, never diffed, no drift on read, even when switched on by hand", async () => {
+      const { emu } = env;
+      const inputs = await checked({ name: "gyana-maint-free", region: "eu" });
+      const create = await counted(emu, () => app.provider.create(inputs));
+      expect(create.routes).toEqual(["POST /apps"]);
+      const { id, outs } = create.result;
+      // `heroku maintenance:on` by the rollback tool.
+      emu.state.app(id).maintenance = true;
+      const read = await app.provider.read!(id, outs);
+      expect(read.props).toEqual(outs);
+      expect(read.props).not.toHaveProperty("maintenance");
+      const again = await checked({ name: "gyana-maint-free", region: "eu" });
+      expect((await app.provider.diff!(id, read.props!, again)).changes).toBe(false);
+      expect(emu.state.app(id).maintenance).toBe(true);
+    });
+
+    it("state from when it was declared is dropped by an update that writes nothing", async () => {
+      const { emu } = env;
+      const declared = await checked({
+        name: "gyana-maint-drop",
+        region: "eu",
+        maintenance: false,
+      });
+      const { id, outs } = await app.provider.create(declared);
+      expect(outs).toMatchObject({ maintenance: false });
+      emu.state.app(id).maintenance = true;
+      const undeclared = await checked({ name: "gyana-maint-drop", region: "eu" });
+      expect((await app.provider.diff!(id, outs, undeclared)).changes).toBe(true);
+      const update = await counted(emu, () => app.provider.update!(id, outs, undeclared));
+      expect(update.routes).toEqual(["GET /apps/{app}"]);
+      expect(update.result.outs).not.toHaveProperty("maintenance");
+      expect(emu.state.app(id).maintenance).toBe(true);
+    });
+
+    it("present: set on create, read as drift, and put back by an update", async () => {
+      const { emu } = env;
+      const inputs = await checked({ name: "gyana-maint-on", region: "eu", maintenance: true });
+      const create = await counted(emu, () => app.provider.create(inputs));
+      expect(create.routes).toEqual(["POST /apps", "PATCH /apps/{app}"]);
+      const { id, outs } = create.result;
+      expect(emu.state.app(id).maintenance).toBe(true);
+      emu.state.app(id).maintenance = false;
+      const read = await app.provider.read!(id, outs);
+      expect(read.props).toMatchObject({ maintenance: false });
+      expect((await app.provider.diff!(id, read.props!, inputs)).changes).toBe(true);
+      const update = await counted(emu, () => app.provider.update!(id, read.props!, inputs));
+      expect(update.routes).toEqual(["PATCH /apps/{app}"]);
+      expect(emu.state.app(id).maintenance).toBe(true);
+    });
   });
 });

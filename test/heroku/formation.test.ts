@@ -46,6 +46,45 @@ describe("Formation provider (serialized, against the emulator)", () => {
     ]);
   });
 
+  it("with adopt, refuses to rescale a hand-made app (no write), and takes it over when it matches", async () => {
+    const { emu } = env;
+    const app = emu.state.createApp({ name: "gyana-formation-adopt", region: "eu" });
+    emu.state.deploy(app, { processTypes: PROCFILE });
+    Object.assign(app.formation.get("web")!, {
+      quantity: 3,
+      size: emu.state.dynoSize("standard-2X"),
+    });
+    const declared = await checked({
+      app: "gyana-formation-adopt",
+      adopt: true,
+      processes: {
+        web: { quantity: 2, size: "standard-1X" },
+        worker: { quantity: 0, size: "basic" },
+      },
+    });
+    const refused = await counted(emu, () =>
+      formation.provider.create(declared).catch((e: unknown) => e as Error),
+    );
+    expect(refused.routes).toEqual(["GET /apps/{app}", "GET /apps/{app}/formation"]);
+    const err = refused.result as Error;
+    expect(err.message).toContain("refusing to adopt the formation of app `gyana-formation-adopt`");
+    expect(err.message).toMatch(
+      /- formation `web`: live `3 × standard-2X`, declared `2 × standard-1X`/i,
+    );
+    // worker runs as declared (0 × basic): not listed.
+    expect(err.message).not.toContain("worker");
+    expect(err.message).toContain("change it in a later, separate `pulumi up`");
+    expect(app.formation.get("web")?.quantity).toBe(3);
+
+    const asIs = await checked({
+      ...declared,
+      processes: { ...declared.processes, web: { quantity: 3, size: "Standard-2X" } },
+    });
+    const adopted = await counted(emu, () => formation.provider.create(asIs));
+    expect(adopted.routes).toEqual(["GET /apps/{app}", "GET /apps/{app}/formation"]);
+    expect(adopted.result.outs).toMatchObject({ pending: [] });
+  });
+
   it("scales every type with one batch PATCH, reads back with one GET, diffs empty, updates only what changed and leaves dynos on delete", async () => {
     const { emu } = env;
     const app = emu.state.createApp({ name: "gyana-formation", region: "eu" });

@@ -68,7 +68,7 @@ const EXPECTED = {
     app: "gyana-dev",
     environment: "development",
     externalUrl: "https://gyana-dev.herokuapp.com",
-    project: "gyana-dev-change-me",
+    project: "gyana-dev-test",
     stage: "development",
     ownsPipeline: false,
     protect: false,
@@ -84,7 +84,7 @@ const EXPECTED = {
     app: "gyana-release",
     environment: "staging",
     externalUrl: "https://gyana-release.herokuapp.com",
-    project: "gyana-release-change-me",
+    project: "gyana-release-test",
     stage: "staging",
     ownsPipeline: false,
     protect: false,
@@ -138,8 +138,9 @@ describe.each(Object.entries(EXPECTED))("HerokuApp in the %s stack", (stack, wan
       name: want.app,
       region: "eu",
       stack: "heroku-24",
-      maintenance: false,
     });
+    // No stack sets gyana:heroku.maintenance: it is left to the release and rollback tools.
+    expect(app.inputs).not.toHaveProperty("maintenance");
     const children = run.resources.filter((r) => r.parentUrn === component.urn);
     expect(children.map((r) => r.type.replace(T, "")).sort()).toEqual(
       [
@@ -274,13 +275,18 @@ describe.each(Object.entries(EXPECTED))("HerokuApp in the %s stack", (stack, wan
 
   it(
     want.protect
-      ? "protects and retains the app and the Postgres add-on, not Redis"
-      : "protects nothing",
+      ? "protects the app and the Postgres add-on, not Redis, and retains every resource"
+      : "protects and retains nothing",
     () => {
       const flags = (r: RegisteredResource) => [r.protect, r.retainOnDelete];
       expect(flags(one(`${T}App`))).toEqual([want.protect, want.protect]);
       expect(flags(one(`${T}Addon`, "app-postgres"))).toEqual([want.protect, want.protect]);
-      expect(flags(one(`${T}Addon`, "app-redis"))).toEqual([false, false]);
+      expect(flags(one(`${T}Addon`, "app-redis"))).toEqual([false, want.protect]);
+      // A removal of the prod stack must leave the app intact: every child is retained.
+      const component = one("gyana:heroku:App");
+      const children = run.resources.filter((r) => r.parentUrn === component.urn);
+      expect(children.length).toBeGreaterThan(10);
+      for (const r of children) expect(r.retainOnDelete, r.name).toBe(want.protect);
     },
   );
 
@@ -289,8 +295,9 @@ describe.each(Object.entries(EXPECTED))("HerokuApp in the %s stack", (stack, wan
     expect(suffix.inputs).toMatchObject({
       name: "REDIS_URL",
       param: "ssl_cert_reqs=none",
-      source: "app-redis-id",
     });
+    // The add-on's id and plan: a plan change (a new instance, a new URL) re-applies it.
+    expect(suffix.inputs["source"]).toMatch(/^app-redis-id:heroku-redis:/);
     const redis = one(`${T}Addon`, "app-redis");
     const postgres = one(`${T}Addon`, "app-postgres");
     expect(suffix.dependencies).toContain(redis.urn);

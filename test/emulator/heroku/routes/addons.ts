@@ -52,8 +52,15 @@ export const addonRoutes: Routes = {
       }
       addon.name = b.name;
     }
+    const changedPlan = plan !== addon.plan;
     addon.plan = plan;
     addon.updatedAt = state.now();
+    // A Heroku Key-Value Store plan change moves the data to a new instance, and Heroku sets
+    // REDIS_URL to the new instance's URL (dropping any query parameter of ours).
+    const [redisVar] = addon.configVarNames;
+    if (changedPlan && addon.service === "heroku-redis" && redisVar !== undefined) {
+      state.rotateAddonUrl(app, redisVar);
+    }
     return { body: addonShape(state, addon) };
   },
   "DELETE /apps/{app}/addons/{addon}": ({ state, params }) => {
