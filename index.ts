@@ -7,7 +7,10 @@ import { HerokuApp } from "./components/herokuApp";
 import { SECRET_STAND_IN, loadStackConfig } from "./config/load";
 import { pulumiConfigSource } from "./config/pulumiSource";
 
-const config = loadStackConfig(pulumiConfigSource(), pulumi.getStack());
+// A preview warns about `change-me` placeholders; a real `up` refuses them before declaring anything.
+const config = loadStackConfig(pulumiConfigSource(), pulumi.getStack(), {
+  refusePlaceholders: !pulumi.runtime.isDryRun(),
+});
 for (const placeholder of config.placeholders) {
   pulumi.log.warn(`placeholder still set: ${placeholder}; set the real value before deploying`);
 }

@@ -47,7 +47,8 @@ export class ConfigError extends Error {
   }
 }
 
-const PLACEHOLDER = /change-?me/i;
+/** Marks a value still to be set in a stack file. */
+export const PLACEHOLDER = /change-?me/i;
 
 /**
  * The value the offline plan gives secrets it cannot decrypt. A secret holding exactly this is
@@ -239,11 +240,22 @@ function secretVarProblems(json: string, plain: PlainConfig): string[] {
  * Validates the whole stack config at once. Throws a ConfigError naming every bad key, its value
  * (secrets masked) and what is allowed; returns secrets wrapped as Pulumi secrets.
  */
+export interface LoadOptions {
+  /** The moment certificates must be valid at. Default: now. */
+  now?: Date;
+  /**
+   * Refuse `change-me` placeholders (a real `pulumi up`). Default false: a preview and the
+   * offline plan list them as warnings.
+   */
+  refusePlaceholders?: boolean;
+}
+
 export function loadStackConfig(
   source: ConfigSource,
   stack: string,
-  now: Date = new Date(),
+  options: LoadOptions = {},
 ): StackConfig {
+  const now = options.now ?? new Date();
   const problems: string[] = [];
   const raw = readPlain(source, problems);
   problems.push(...unknownKeyProblems(source));
@@ -303,11 +315,21 @@ export function loadStackConfig(
     );
   }
 
+  const placeholders = placeholdersIn(raw);
+  if (options.refusePlaceholders) {
+    problems.push(
+      ...placeholders.map(
+        (placeholder) =>
+          `${placeholder}: is a placeholder; set the real value before deploying (a preview only warns)`,
+      ),
+    );
+  }
+
   if (problems.length > 0 || !plain) throw new ConfigError(stack, problems);
 
   const secrets: StackSecrets = {};
   for (const [name, value] of Object.entries(secretValues) as [SecretName, string][]) {
     secrets[name] = pulumi.secret(value);
   }
-  return { ...plain, stack, secrets, placeholders: placeholdersIn(raw) };
+  return { ...plain, stack, secrets, placeholders };
 }

@@ -7,20 +7,10 @@ import { startGoDaddyEmulator } from "../test/emulator/godaddy";
 import { startHerokuEmulator, type HerokuEmulator } from "../test/emulator/heroku";
 import { SECRET_KEYS } from "../config/schema";
 import { changedSteps, upStack, type EngineState, type UpResult } from "./emulatedUp";
-import { STACKS } from "./stackFile";
+import { requireProgramFresh } from "./runStack";
+import { STACKS, placeholderOverrides } from "./stackFile";
 
-/** Loads index.ts afresh (new config each run); Pulumi's own modules stay loaded. */
-export function requireProgramFresh(): Record<string, unknown> {
-  const root = require.resolve("../index");
-  const projectDir = root.slice(0, root.lastIndexOf("/"));
-  for (const cached of Object.keys(require.cache)) {
-    if (cached.startsWith(projectDir) && !cached.includes("/node_modules/")) {
-      delete require.cache[cached];
-    }
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("../index") as Record<string, unknown>;
-}
+export { requireProgramFresh };
 
 /** Made-up values for every secret the program needs (the e2e never sees real ones). */
 export async function e2eSecrets(): Promise<Record<string, string>> {
@@ -86,6 +76,7 @@ async function runStack(stack: string): Promise<string[]> {
       const result = await upStack(stack, {
         program: requireProgramFresh,
         secrets,
+        overrides: placeholderOverrides(stack, "e2e"),
         ...(state ? { state } : {}),
       });
       const writes = writesOf(env.heroku);

@@ -31,7 +31,8 @@ export function planMocks(resource: RegisteredResource): MockResult {
   return mockCloudResource(resource) ?? { id: undefined, state: inputs };
 }
 
-function requireProgramFresh(): Record<string, unknown> {
+/** Loads index.ts afresh (new config each run); Pulumi's own modules stay loaded. */
+export function requireProgramFresh(): Record<string, unknown> {
   const root = require.resolve("../index");
   const projectDir = root.slice(0, root.lastIndexOf("/"));
   for (const cached of Object.keys(require.cache)) {
@@ -49,7 +50,10 @@ function requireProgramFresh(): Record<string, unknown> {
  */
 export async function runStack(stack: string, options: RunStackOptions = {}): Promise<StackRun> {
   const file = readStackFile(stack, options);
-  const config = loadStackConfig(configSourceOf(file), stack, options.now);
+  const config = loadStackConfig(configSourceOf(file), stack, {
+    ...(options.now ? { now: options.now } : {}),
+    refusePlaceholders: options.preview === false,
+  });
   const result = await runUnderMocks({
     project: PROJECT,
     stack,

@@ -5,7 +5,7 @@
 import { readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { SECRET_STAND_IN, type ConfigSource } from "../config/load";
+import { PLACEHOLDER, SECRET_STAND_IN, type ConfigSource } from "../config/load";
 import { SECRET_KEYS } from "../config/schema";
 
 export const STACKS = ["dev", "staging", "prod"] as const;
@@ -89,4 +89,20 @@ export function configSourceOf(file: StackFile): ConfigSource {
     keys: () => Object.keys(file.config),
     isStandIn: (key) => file.standIns.includes(key),
   };
+}
+
+/**
+ * Overrides that replace every `change-me` placeholder of a stack file by `replacement`, for runs
+ * that rehearse a deploy (tests, the emulated up): a real `pulumi up` refuses placeholders.
+ */
+export function placeholderOverrides(stack: string, replacement: string): Record<string, string> {
+  const { config } = readStackFile(stack, { standInMissingSecrets: false });
+  return Object.fromEntries(
+    Object.entries(config)
+      .filter(([, value]) => PLACEHOLDER.test(value))
+      .map(([key, value]) => [
+        key,
+        value.replace(new RegExp(PLACEHOLDER.source, "gi"), replacement),
+      ]),
+  );
 }

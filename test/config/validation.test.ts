@@ -324,6 +324,20 @@ describe("bad config is refused with the key, the value and what is allowed", ()
     expect(managed.heroku.maintenance).toBe(true);
   });
 
+  it("a real up of a stack that still has placeholders, listing each one", async () => {
+    const file = readStackFile("staging", { secrets: await testSecrets() });
+    expect(
+      problemsOf(() =>
+        loadStackConfig(configSourceOf(file), "staging", { refusePlaceholders: true }),
+      ),
+    ).toEqual([
+      "gcp:project = gyana-release-change-me: is a placeholder; set the real value before deploying (a preview only warns)",
+      "gyana:google.developers[0] = developer-change-me@gyana.co.uk: is a placeholder; set the real value before deploying (a preview only warns)",
+      "gyana:google.bucket.name = gyana-release-change-me: is a placeholder; set the real value before deploying (a preview only warns)",
+      "gyana:configVars.ENGINE_URL = bigquery://gyana-release-change-me: is a placeholder; set the real value before deploying (a preview only warns)",
+    ]);
+  });
+
   it("lists every problem at once", async () => {
     const problems = await prodProblems(
       {

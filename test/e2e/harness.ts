@@ -1,5 +1,6 @@
 // Shared set-up of the emulated `pulumi up` tests: both emulators on 127.0.0.1, the providers'
 // environment pointed at them, and the real index.ts loaded afresh for every run.
+import { placeholderOverrides } from "../../tools/stackFile";
 import { newId } from "../emulator/heroku/ids";
 import { startGoDaddyEmulator, type GoDaddyEmulator } from "../emulator/godaddy";
 import {
@@ -62,7 +63,8 @@ export async function up(
   return upStack(stack, {
     program: loadProgram,
     secrets: { ...(await testSecrets()), ...options.secrets },
-    ...(options.overrides ? { overrides: options.overrides } : {}),
+    // A real up refuses `change-me` placeholders; the rehearsal gives them test values.
+    overrides: { ...placeholderOverrides(stack, "e2e"), ...options.overrides },
     ...(state ? { state } : {}),
     ...(options.refresh ? { refresh: true } : {}),
   });

@@ -54,9 +54,9 @@ describe("GcpProject in prod", () => {
       .map((m) => m.inputs)
       .filter((m) => String(m["member"]).startsWith("user:"));
     expect(developerBindings.map((m) => [m["member"], m["role"]])).toEqual([
-      ["user:developer-change-me@gyana.co.uk", "roles/cloudkms.admin"],
-      ["user:developer-change-me@gyana.co.uk", "roles/cloudkms.cryptoKeyEncrypterDecrypter"],
-      ["user:developer-change-me@gyana.co.uk", "roles/editor"],
+      ["user:developer-test@gyana.co.uk", "roles/cloudkms.admin"],
+      ["user:developer-test@gyana.co.uk", "roles/cloudkms.cryptoKeyEncrypterDecrypter"],
+      ["user:developer-test@gyana.co.uk", "roles/editor"],
     ]);
   });
 

@@ -3,6 +3,7 @@
 import { vi } from "vitest";
 import { SECRET_KEYS } from "../../config/schema";
 import { runStack, type RunStackOptions, type StackRun } from "../../tools/runStack";
+import { placeholderOverrides } from "../../tools/stackFile";
 import { wildcardCertificate, type TestCertificate } from "./certificates";
 
 let certificate: TestCertificate | undefined;
@@ -35,5 +36,15 @@ export async function runTestStack(
   const secrets = options.standInSecrets
     ? undefined
     : { ...(await testSecrets()), ...options.secrets };
-  return runStack(stack, { ...options, secrets, load: options.load ?? loadProgram });
+  // A run as `pulumi up` refuses placeholders, as a real one does: rehearse with test values.
+  const overrides =
+    options.preview === false
+      ? { ...placeholderOverrides(stack, "test"), ...options.overrides }
+      : options.overrides;
+  return runStack(stack, {
+    ...options,
+    secrets,
+    ...(overrides ? { overrides } : {}),
+    load: options.load ?? loadProgram,
+  });
 }
