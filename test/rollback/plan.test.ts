@@ -8,7 +8,13 @@ import { pollUntil } from "../../tools/release/poll";
 import type { Release } from "../../tools/release/releases";
 import { herokuAppForStack } from "../../tools/release/stackApp";
 import { parseRollbackArgs, resumeCommand } from "../../tools/rollback/args";
-import { parseVersion, planSteps, resolveTarget } from "../../tools/rollback/plan";
+import {
+  changedConfigVarNames,
+  configVarLines,
+  parseVersion,
+  planSteps,
+  resolveTarget,
+} from "../../tools/rollback/plan";
 
 function release(version: number, createdAt: string, extra: Partial<Release> = {}): Release {
   return {
@@ -123,6 +129,50 @@ describe("the steps of a plan", () => {
       "rollback-code",
       "maintenance-restore",
     ]);
+  });
+});
+
+describe("the config vars a rollback restores", () => {
+  it("names every var added, removed or changed since the target, sorted, and no value", () => {
+    const current = { A: "1", B: "same", NEW: "x", SECRET_KEY: "s3cret-now" };
+    const target = { A: "0", B: "same", GONE: "y", SECRET_KEY: "s3cret-then" };
+    expect(changedConfigVarNames(current, target)).toEqual(["A", "GONE", "NEW", "SECRET_KEY"]);
+    const { line, warnings } = configVarLines({
+      kind: "compared",
+      targetVersion: 41,
+      names: changedConfigVarNames(current, target),
+    });
+    expect(line).toBe(
+      "the rollback restores v41's values of A, GONE, NEW, SECRET_KEY (the next pulumi up re-applies the stack's)",
+    );
+    expect(line).not.toMatch(/s3cret/);
+    expect(warnings).toEqual([]);
+  });
+
+  it("says so when nothing differs, and treats a null value as absent", () => {
+    expect(changedConfigVarNames({ A: "1", B: null }, { A: "1" })).toEqual([]);
+    expect(configVarLines({ kind: "compared", targetVersion: 7, names: [] }).line).toBe(
+      "v7's are the same as the current ones",
+    );
+  });
+
+  it("warns when the target carries another service account key", () => {
+    const { warnings } = configVarLines({
+      kind: "compared",
+      targetVersion: 41,
+      names: ["GOOGLE_CREDENTIALS"],
+    });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^GOOGLE_CREDENTIALS differs: v41 carries another service account key/,
+    );
+  });
+
+  it("reports a comparison it could not make instead of failing the plan", () => {
+    expect(configVarLines({ kind: "unknown", reason: "HTTP 403 forbidden" })).toEqual({
+      line: "could not compare them with the target's (HTTP 403 forbidden)",
+      warnings: [],
+    });
   });
 });
 

@@ -141,6 +141,14 @@ describe("dry run", () => {
     expect(text).toContain(
       `cut-off:        ${CUTOFF} (created_at of v42, the earliest release undone)`,
     );
+    // v43 set SENDGRID_API_KEY, and DATABASE_URL came after v41 too: Heroku's rollback restores
+    // v41's config vars. Names only, never values.
+    expect(text).toContain(
+      "config vars:    the rollback restores v41's values of DATABASE_URL, SENDGRID_API_KEY (the next pulumi up re-applies the stack's)",
+    );
+    expect(text).not.toContain("SG.test");
+    expect(text).not.toContain(pg.url);
+    expect(emu.counts()["GET /apps/{app}/releases/{release}/config-vars"]).toBe(1);
     for (const m of EXPECTED_PLAN) expect(text).toMatch(new RegExp(`  ${m.app} +→ ${m.name} `));
     expect(text).not.toMatch(/teams|contenttypes|auth /);
     expect(text).toContain(`1. check that maintenance mode is on for ${APP} (refuse otherwise)`);

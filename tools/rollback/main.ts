@@ -14,13 +14,16 @@ import {
 } from "../release/cli";
 import { withMaintenance, maintenanceState } from "../release/maintenance";
 import type { Clock } from "../release/poll";
-import { describeRelease, listReleases } from "../release/releases";
+import { describeRelease, listReleases, type Release } from "../release/releases";
 import { herokuAppForStack } from "../release/stackApp";
 import { parseRollbackArgs, resumeCommand, ROLLBACK_USAGE, type RollbackArgs } from "./args";
 import { databaseTarget, type DatabaseTarget } from "./database";
 import { MigrationStepError, reverseMigrations, rollBackCode } from "./execute";
 import { loadMigrationTargets, type MigrationTarget } from "./migrations";
 import {
+  changedConfigVarNames,
+  configVarLines,
+  type ConfigVarChange,
   migrateCommand,
   PlanError,
   planJson,
@@ -108,9 +111,10 @@ async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number>
     return EXIT_OK;
   }
 
+  const vars = await client.get<Record<string, string | null>>(`${appPath(app)}/config-vars`);
+  const configVars = await configVarChange(client, app, vars, resolution.target);
   let databaseUrl = args.databaseUrl;
   if (!databaseUrl) {
-    const vars = await client.get<Record<string, string | null>>(`${appPath(app)}/config-vars`);
     databaseUrl = vars["DATABASE_URL"] ?? undefined;
     if (!databaseUrl) {
       throw new PlanError(`${app} has no DATABASE_URL config var; pass --database-url <url>`);
@@ -126,7 +130,8 @@ async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number>
     undone: resolution.undone,
     migrations,
     steps: planSteps({ app, target: resolution.target, migrations, maintenance: args.maintenance }),
-    warnings: resolution.warnings,
+    warnings: [...resolution.warnings, ...configVarLines(configVars).warnings],
+    configVars,
   };
   printPlan(plan, args, io, database);
 
@@ -173,6 +178,31 @@ async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number>
     if (!(error instanceof MigrationStepError)) throw error;
     reportStepFailure(error, app, args, resolution.target.version, io);
     return EXIT_FAILED;
+  }
+}
+
+/**
+ * Which config vars the rollback puts back: the app's current config against the target
+ * release's (`GET /apps/{app}/releases/{id}/config-vars`). Names only; a failed read is reported
+ * in the plan rather than stopping it, since the rollback itself does not need it.
+ */
+async function configVarChange(
+  client: HerokuClient,
+  app: string,
+  current: Record<string, string | null>,
+  target: Release,
+): Promise<ConfigVarChange> {
+  try {
+    const targetVars = await client.get<Record<string, string | null>>(
+      `${appPath(app)}/releases/${encodeURIComponent(target.id)}/config-vars`,
+    );
+    return {
+      kind: "compared",
+      targetVersion: target.version,
+      names: changedConfigVarNames(current, targetVars),
+    };
+  } catch (error) {
+    return { kind: "unknown", reason: error instanceof Error ? error.message : String(error) };
   }
 }
 
