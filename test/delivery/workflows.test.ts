@@ -205,7 +205,7 @@ describe("preview.yml", () => {
     const script = notice.steps.map((s) => s.run ?? "").join("\n");
     expect(script).toContain("::notice");
     expect(script).toContain("GITHUB_STEP_SUMMARY");
-    expect(script).toContain("pull requests from forks get no deploy credentials");
+    expect(script).toContain("pull requests from forks get no preview credentials");
   });
 
   it("cancels superseded previews of the same PR, in a group no deploy uses", () => {
