@@ -69,6 +69,16 @@ describe("adopting the hand-made prod app", () => {
     state.deploy(app, {
       processTypes: { web: "gunicorn", worker: "celery", priority: "celery", beat: "celery beat" },
     });
+    // `heroku ps:scale` as the runbook sized it (the prod config declares the same): adopting
+    // refuses to rescale a live app.
+    for (const [type, quantity, size] of [
+      ["web", 2, "standard-2X"],
+      ["worker", 1, "standard-2X"],
+      ["priority", 1, "standard-1X"],
+      ["beat", 1, "standard-1X"],
+    ] as const) {
+      Object.assign(app.formation.get(type)!, { quantity, size: state.dynoSize(size) });
+    }
 
     adopted = await up("prod", undefined, {
       overrides: {

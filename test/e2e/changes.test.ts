@@ -1,9 +1,11 @@
 // The prod stack after its first up: one config value changes only what depends on it, a Redis
-// URL rotation is repaired by `up --refresh`, and removing the stack refuses to delete the
-// protected app and database. The dev stack, unprotected, is removed completely.
+// URL rotation is repaired by `up --refresh`, a Redis plan change keeps the TLS parameter in one
+// up, and removing the stack refuses to delete the protected app and database, and after an
+// unprotect retains every resource (the live app is left exactly as it runs). The dev stack,
+// unprotected, is removed completely.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emulatedDestroy, type EngineState, type Step } from "../../tools/emulatedUp";
-import { readStackFile } from "../../tools/stackFile";
+import { placeholderOverrides, readStackFile } from "../../tools/stackFile";
 import { testSecrets } from "../support/stack";
 import {
   changes,
@@ -29,7 +31,9 @@ async function withConfig(
   key: string,
 ) {
   const file = readStackFile(stack, { secrets: await testSecrets() });
-  const value = JSON.parse(file.config[key]!) as Record<string, unknown>;
+  // Start from what the rehearsal deploys (placeholders replaced), as the harness's up does.
+  const deployed = placeholderOverrides(stack, "e2e")[key] ?? file.config[key]!;
+  const value = JSON.parse(deployed) as Record<string, unknown>;
   edit(value);
   return { [key]: JSON.stringify(value) };
 }
@@ -130,6 +134,26 @@ describe("the prod stack after its first up", () => {
     expect(heroku().violations).toEqual([]);
   });
 
+  it("a Redis plan change (a new instance, a new REDIS_URL) keeps ssl_cert_reqs=none after ONE up", async () => {
+    const before = app().configVars["REDIS_URL"];
+    expect(before).toMatch(/\?ssl_cert_reqs=none$/);
+    // On top of the earlier formation change, which stays.
+    const heroku_ = JSON.parse(overrides["gyana:heroku"]!) as Record<string, unknown>;
+    (heroku_["addons"] as Record<string, string>)["redis"] = "heroku-redis:premium-1";
+    overrides = { ...overrides, "gyana:heroku": JSON.stringify(heroku_) };
+    const result = await apply();
+    // The add-on's plan is part of the suffix's `source`: both change in this one up.
+    expect(changes(result)).toEqual(["update app-redis", "update app-redis-tls"]);
+    expect(herokuWrites(heroku())).toEqual([
+      "PATCH /apps/{app}/addons/{addon}",
+      "PATCH /apps/{app}/config-vars",
+    ]);
+    const after = app().configVars["REDIS_URL"];
+    expect(after).not.toBe(before);
+    expect(after).toMatch(/\?ssl_cert_reqs=none$/);
+    expect(heroku().violations).toEqual([]);
+  });
+
   it("removing the stack refuses to delete the protected app and database, and deletes nothing", async () => {
     heroku().resetCounts();
     await expect(emulatedDestroy({ state })).rejects.toThrow(
@@ -139,40 +163,58 @@ describe("the prod stack after its first up", () => {
     expect(heroku().state.findApp("gyana-beta")).toBeDefined();
   });
 
-  it("after `pulumi state unprotect`, removal deletes the rest and retains app, database and pipeline", async () => {
+  it("after `pulumi state unprotect`, removal retains every Heroku and GoDaddy resource: the prod app keeps working as it is", async () => {
     // The config refuses protect: false in production; unprotecting is a deliberate state edit.
     const unprotected: EngineState = JSON.parse(JSON.stringify(state)) as EngineState;
     for (const r of Object.values(unprotected.resources)) r.protect = false;
+    const live = app();
+    const snapshot = () => ({
+      configVars: { ...live.configVars },
+      buildpacks: JSON.stringify(live.buildpacks),
+      domains: [...live.domains.values()].map((d) => [d.hostname, d.id, d.sniEndpointId]),
+      sniEndpoints: [...live.sniEndpoints.keys()],
+      logDrains: [...live.logDrains.keys()],
+      webhooks: [...live.webhooks.keys()],
+      formation: [...live.formation.values()].map((f) => [f.type, f.quantity, f.size.name]),
+      addons: heroku()
+        .state.addonsOf(live)
+        .map((a) => [a.name, a.plan]),
+      authorizations: [...heroku().state.authorizations.keys()],
+      couplings: [...heroku().state.couplings.keys()],
+      pipelines: [...heroku().state.pipelines.values()].map((p) => p.name),
+      records: JSON.stringify(emulators.godaddy.zones.get("gyana.com")),
+    });
+    const before = snapshot();
+    // The removal must have something to lose: the runbook's vars, buildpacks, domains, cert.
+    expect(before.configVars["SECRET_KEY"]).toBeTruthy();
+    expect(before.configVars["GOOGLE_CREDENTIALS"]).toBeTruthy();
+    expect(JSON.parse(before.buildpacks)).toHaveLength(3);
+    expect(before.domains.filter(([h]) => String(h).endsWith("gyana.com")).length).toBeGreaterThan(
+      0,
+    );
+    expect(before.sniEndpoints).toHaveLength(1);
     heroku().resetCounts();
+    emulators.godaddy.requests.length = 0;
+
     const destroyed = await emulatedDestroy({ state: unprotected });
-    const heroku_ = (op: string) =>
-      destroyed.steps
-        .filter((s) => s.op === op && s.urn.includes(IN_HEROKU_APP))
-        .map((s) => s.name)
-        .sort();
-    expect(heroku_("retain")).toEqual(["app", "app-pipeline", "app-postgres"]);
-    expect(heroku_("delete")).toEqual(
-      [
-        "app-api-key",
-        "app-buildpacks",
+
+    const dynamic = destroyed.steps.filter((s) => s.type.startsWith("pulumi-nodejs:dynamic/"));
+    expect(dynamic.filter((s) => s.op !== "retain").map((s) => s.name)).toEqual([]);
+    expect(dynamic.map((s) => s.name)).toEqual(
+      expect.arrayContaining([
+        "app",
         "app-config",
-        "app-formation",
-        "app-hashids-salt",
-        "app-honeybadger-deploys",
-        "app-honeybadger-logs",
-        "app-pipeline-coupling",
+        "app-buildpacks",
         "app-redis",
         "app-redis-tls",
-        "app-secret-key",
-      ].sort(),
+        "app-api-key",
+        "domain-cert",
+      ]),
     );
-    expect(app().id).toBeDefined();
-    expect(
-      heroku()
-        .state.addonsOf(app())
-        .map((a) => a.service),
-    ).toEqual(["heroku-postgresql"]);
-    expect([...heroku().state.pipelines.values()].map((p) => p.name)).toEqual(["gyana"]);
+    // Nothing was deleted or nulled: no Heroku or GoDaddy write at all, and everything is as it was.
+    expect(herokuWrites(heroku())).toEqual([]);
+    expect(emulators.godaddy.writes()).toEqual([]);
+    expect(snapshot()).toEqual(before);
     expect(heroku().violations).toEqual([]);
   });
 });
