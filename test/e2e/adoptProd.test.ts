@@ -4,9 +4,11 @@
 // an SNI endpoint with the wildcard certificate, the GoDaddy CNAMEs at their targets, the pipeline
 // and production coupling, the Honeybadger drain and webhook, and the GCP bucket and service
 // account (by import id). The first `up` with `gyana:imports` creates nothing that exists; every
-// request that could write is listed below; the second `up` writes nothing.
+// request that could write is listed below; the second `up` writes nothing. And when the live app
+// differs from the stack config (a database plan, dyno sizes), adopting refuses and writes
+// nothing at all, rather than changing production as a side effect of the takeover.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { UpResult } from "../../tools/emulatedUp";
+import { EmulatedUpError, type UpResult } from "../../tools/emulatedUp";
 import { testSecrets } from "../support/stack";
 import { changes, herokuWrites, startEmulators, up, type Emulators } from "./harness";
 
@@ -424,5 +426,138 @@ describe("adopting the runbook's literal setup (beta not on Heroku, API key not 
     expect(app.configVars["REDIS_URL"]).toBe(live.redisUrl);
     expect(emulators.heroku.violations).toEqual([]);
     expect(adopted.steps.filter((s) => s.op === "replace" || s.op === "delete")).toEqual([]);
+  });
+});
+
+// Adoption never changes live production settings, and a refused adoption is not half-applied.
+//
+// Where the refusal happens, and why nothing is written before it: the emulated engine (like
+// Pulumi's) steps every resource as soon as its inputs are known, concurrently, and a failed step
+// only stops steps that have not started yet. An Addon cannot refuse early enough by itself: its
+// `check`/`diff` see no live state, and its `create` runs after other resources of the app (config
+// vars, buildpacks, hooks, a new Authorization that does not even take the app's id) may already
+// have written. So the App's create is the takeover's pre-flight: HerokuApp hands it the declared
+// add-on plans and formation (`adoptExpect`), it compares them and its own region/stack with the
+// live app (GETs only) and refuses before anything is written; and while adopting, every child of
+// HerokuApp waits for the App (by its id, or `dependsOn` for the Authorization and Pipeline), and
+// CustomDomain takes the App's id, so no Heroku or GoDaddy step starts before the App's create
+// returns. The Addon's and Formation's own refusals stay as a second guard.
+describe("adopting production whose live settings differ from the stack config", () => {
+  let emulators: Emulators;
+  let live: HandMadeProd;
+  const secrets = { "gyana:secretKey": LIVE_SECRET_KEY, "gyana:hashidsSalt": LIVE_SALT };
+
+  beforeAll(async () => {
+    emulators = await startEmulators();
+    live = await buildHandMadeProd(emulators, {
+      herokuHosts: ["app.gyana.com", "beta.gyana.com"],
+      cnames: { app: "app.gyana.com", beta: "beta.gyana.com" },
+    });
+  });
+
+  afterAll(async () => {
+    await emulators.close();
+  });
+
+  // The HEROKU_API_KEY authorization is NOT adopted here: its create (a POST that does not depend
+  // on the app's id) is the write that would slip out first if the children did not wait.
+  const imports = (liveNames: { postgres: string; redis: string }) => ({
+    herokuApp: APP,
+    ...liveNames,
+    bucket: IMPORT_IDS.bucket,
+    serviceAccount: IMPORT_IDS.serviceAccount,
+    domains: ["app.gyana.com", "beta.gyana.com"],
+    sniEndpoint: live.sniName,
+  });
+
+  it("a live database plan and web dynos other than declared: the first up fails, naming live vs declared, and writes NOTHING to Heroku or GoDaddy", async () => {
+    const { heroku, godaddy } = emulators;
+    // Someone upgraded the database and scaled web by hand after the runbook.
+    heroku.state.addon("postgresql-curly-12345").plan = "standard-2";
+    Object.assign(heroku.state.app(APP).formation.get("web")!, {
+      quantity: 3,
+      size: heroku.state.dynoSize("performance-m"),
+    });
+    const before = JSON.stringify({
+      vars: heroku.state.app(APP).configVars,
+      records: godaddy.zones.get("gyana.com"),
+    });
+    heroku.resetCounts();
+    godaddy.requests.length = 0;
+
+    const failed = await up("prod", undefined, {
+      overrides: {
+        "gyana:imports": JSON.stringify(
+          imports({ postgres: "postgresql-curly-12345", redis: "redis-flat-67890" }),
+        ),
+      },
+      secrets,
+    }).catch((e: unknown) => e);
+
+    expect(failed).toBeInstanceOf(EmulatedUpError);
+    const message = (failed as EmulatedUpError).message;
+    expect(message).toContain("refusing to adopt Heroku app `gyana-beta`");
+    expect(message).toContain(
+      "- add-on `postgresql-curly-12345` plan: live `heroku-postgresql:standard-2`, declared `heroku-postgresql:standard-0`",
+    );
+    expect(message).toMatch(
+      /- formation `web`: live `3 × performance-m`, declared `2 × standard-2x`/i,
+    );
+    expect(message).toContain("Set the config to the live value to adopt as is");
+    expect(message).toContain("change it in a later, separate `pulumi up`");
+
+    // Not one write, anywhere: no add-on upgrade, no scale, no config var, no new authorization,
+    // no domain, no DNS record. Only GETs reached the Heroku API.
+    expect(herokuWrites(heroku)).toEqual([]);
+    expect(godaddy.writes()).toEqual([]);
+    expect(heroku.state.addon("postgresql-curly-12345").plan).toBe("standard-2");
+    expect(heroku.state.app(APP).formation.get("web")?.quantity).toBe(3);
+    expect(heroku.state.authorizations.size).toBe(1);
+    expect(
+      JSON.stringify({
+        vars: heroku.state.app(APP).configVars,
+        records: godaddy.zones.get("gyana.com"),
+      }),
+    ).toBe(before);
+    // And no Heroku or GoDaddy resource got into the (checkpointed) state.
+    const { state } = failed as EmulatedUpError;
+    expect(
+      Object.values(state.resources).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")),
+    ).toEqual([]);
+    expect(heroku.violations).toEqual([]);
+  });
+
+  it("with the config set to the live values, the same adoption goes through and changes neither", async () => {
+    const { heroku, godaddy } = emulators;
+    const overrides = await (async () => {
+      const { readStackFile } = await import("../../tools/stackFile");
+      const file = readStackFile("prod", { secrets: await testSecrets() });
+      const h = JSON.parse(file.config["gyana:heroku"]!) as {
+        addons: Record<string, string>;
+        formation: Record<string, { quantity: number; size: string }>;
+      };
+      h.addons["postgres"] = "heroku-postgresql:standard-2";
+      h.formation["web"] = { quantity: 3, size: "performance-m" };
+      return { "gyana:heroku": JSON.stringify(h) };
+    })();
+    heroku.resetCounts();
+    godaddy.requests.length = 0;
+    const adopted = await up("prod", undefined, {
+      overrides: {
+        ...overrides,
+        "gyana:imports": JSON.stringify(
+          imports({ postgres: "postgresql-curly-12345", redis: "redis-flat-67890" }),
+        ),
+      },
+      secrets,
+    });
+    expect(adopted.steps.filter((s) => s.op === "replace" || s.op === "delete")).toEqual([]);
+    const writes = herokuWrites(heroku);
+    expect(writes).not.toContain("PATCH /apps/{app}/addons/{addon}");
+    expect(writes).not.toContain("PATCH /apps/{app}/formation");
+    expect(writes).not.toContain("PATCH /apps/{app}");
+    expect(heroku.state.addon("postgresql-curly-12345").plan).toBe("standard-2");
+    expect(heroku.state.app(APP).formation.get("web")?.quantity).toBe(3);
+    expect(heroku.violations).toEqual([]);
   });
 });
