@@ -154,6 +154,39 @@ describe("the prod stack after its first up", () => {
     expect(heroku().violations).toEqual([]);
   });
 
+  it("maintenance switched on by the rollback tool survives `up --refresh` while the config does not set it", async () => {
+    const heroku_ = JSON.parse(overrides["gyana:heroku"]!) as Record<string, unknown>;
+    expect(heroku_).not.toHaveProperty("maintenance");
+    // `npm run rollback -- --execute --maintenance` switched it on; the merge's `up --refresh` runs.
+    app().maintenance = true;
+    const result = await apply(true);
+    expect(result.refreshed.filter((r) => r.urn.endsWith("::app"))).toEqual([]);
+    expect(changes(result)).toEqual([]);
+    expect(herokuWrites(heroku())).toEqual([]);
+    expect(app().maintenance).toBe(true);
+  });
+
+  it("gyana:heroku.maintenance set: managed (one PATCH); unset again: unmanaged, with no write", async () => {
+    const base = overrides["gyana:heroku"]!;
+    const managed = { ...(JSON.parse(base) as Record<string, unknown>), maintenance: false };
+    overrides = { ...overrides, "gyana:heroku": JSON.stringify(managed) };
+    const on = await apply(true);
+    expect(changes(on)).toEqual(["update app"]);
+    expect(herokuWrites(heroku())).toEqual(["PATCH /apps/{app}"]);
+    expect(app().maintenance).toBe(false);
+
+    overrides = { ...overrides, "gyana:heroku": base };
+    app().maintenance = true;
+    const off = await apply(true);
+    // Drops the value from state; writes nothing, so the live flag stays as the tool set it.
+    expect(changes(off)).toEqual(["update app"]);
+    expect(herokuWrites(heroku())).toEqual([]);
+    expect(app().maintenance).toBe(true);
+    const again = await apply(true);
+    expect(changes(again)).toEqual([]);
+    app().maintenance = false;
+  });
+
   it("removing the stack refuses to delete the protected app and database, and deletes nothing", async () => {
     heroku().resetCounts();
     await expect(emulatedDestroy({ state })).rejects.toThrow(
