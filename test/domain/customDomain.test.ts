@@ -241,11 +241,15 @@ describe("CustomDomain for app.gyana.com and beta.gyana.com", () => {
     }
   });
 
-  it("protects every child when asked (production)", async () => {
+  it("protects and retains on delete every child when asked (production), neither otherwise", async () => {
     const { resources } = await declare({ protect: true });
     const children = resources.filter((r) => r.custom);
     expect(children).toHaveLength(5);
     expect(children.every((r) => r.protect)).toBe(true);
+    // A removal of the prod stack leaves the domains, certificate and DNS records serving.
+    expect(children.every((r) => r.retainOnDelete)).toBe(true);
+    const plain = (await declare({ protect: false })).resources.filter((r) => r.custom);
+    expect(plain.some((r) => r.protect || r.retainOnDelete)).toBe(false);
   });
 
   it("adopts the hand-made SNI endpoint and only the hostnames listed in adopt.hostnames", async () => {
