@@ -3,7 +3,7 @@
 // the formation, and a no-op up that must write nothing. Prints one line per run and exits
 // non-zero on any failure or schema violation.
 import { newId } from "../test/emulator/heroku/ids";
-import { startGoDaddyEmulator } from "../test/emulator/godaddy";
+import { startGoDaddyEmulator, type GoDaddyEmulator } from "../test/emulator/godaddy";
 import { startHerokuEmulator, type HerokuEmulator } from "../test/emulator/heroku";
 import { SECRET_KEYS } from "../config/schema";
 import { changedSteps, upStack, type EngineState, type UpResult } from "./emulatedUp";
@@ -27,6 +27,7 @@ export async function e2eSecrets(): Promise<Record<string, string>> {
 
 export interface E2eEnvironment {
   heroku: HerokuEmulator;
+  godaddy: GoDaddyEmulator;
   close(): Promise<void>;
 }
 
@@ -46,6 +47,7 @@ export async function startE2eEnvironment(
   });
   return {
     heroku,
+    godaddy,
     close: async () => {
       await heroku.close();
       await godaddy.close();
@@ -60,6 +62,7 @@ export function createPipeline(heroku: HerokuEmulator, name = "gyana"): void {
   heroku.state.pipelines.set(id, { id, name, owner: null, createdAt: now, updatedAt: now });
 }
 
+/** Requests that could change something, as `METHOD route`. */
 export function writesOf(heroku: HerokuEmulator): string[] {
   return heroku.requests.filter((r) => r.method !== "GET").map((r) => r.route);
 }

@@ -5,19 +5,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UpResult } from "../../tools/emulatedUp";
 import { newId } from "../emulator/heroku/ids";
 import { testSecrets } from "../support/stack";
-import { changes, herokuWrites, startEmulators, up, type Emulators } from "./harness";
+import { changes, writesOf, startE2eEnvironment, up, type E2eEnvironment } from "./harness";
 
 const LIVE_SECRET_KEY = "live-django-secret-key-".padEnd(60, "x");
 const LIVE_SALT = "live-hashids-salt-abcdefghijklmn";
 
 describe("adopting the hand-made prod app", () => {
-  let emulators: Emulators;
+  let emulators: E2eEnvironment;
   let adopted: UpResult;
   let ids: { app: string; postgres: string; redis: string; pipeline: string };
   let liveRedisUrl: string;
 
   beforeAll(async () => {
-    emulators = await startEmulators();
+    emulators = await startE2eEnvironment();
     const { state } = emulators.heroku;
     const app = state.createApp({ name: "gyana-beta", region: "eu", stack: "heroku-24" });
     const postgres = state.createAddon(app, {
@@ -132,6 +132,6 @@ describe("adopting the hand-made prod app", () => {
       secrets: { "gyana:secretKey": LIVE_SECRET_KEY, "gyana:hashidsSalt": LIVE_SALT },
     });
     expect(changes(again)).toEqual([]);
-    expect(herokuWrites(emulators.heroku)).toEqual([]);
+    expect(writesOf(emulators.heroku)).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmulatedUpError, type UpResult } from "../../tools/emulatedUp";
 import { testSecrets } from "../support/stack";
-import { changes, herokuWrites, startEmulators, up, type Emulators } from "./harness";
+import { changes, writesOf, startE2eEnvironment, up, type E2eEnvironment } from "./harness";
 
 const APP = "gyana-beta";
 const LIVE_SECRET_KEY = "live-django-secret-key-".padEnd(60, "x");
@@ -49,7 +49,7 @@ interface HandMadeProd {
  * Heroku domain whose DNS target it points at.
  */
 async function buildHandMadeProd(
-  emulators: Emulators,
+  emulators: E2eEnvironment,
   runbook: { herokuHosts: string[]; cnames: Record<string, string> },
 ): Promise<HandMadeProd> {
   const { heroku, godaddy } = emulators;
@@ -182,7 +182,7 @@ async function buildHandMadeProd(
 }
 
 describe("adopting everything the runbook made by hand for gyana-beta", () => {
-  let emulators: Emulators;
+  let emulators: E2eEnvironment;
   let adopted: UpResult;
   let imports: Record<string, unknown>;
   let options: Parameters<typeof up>[2];
@@ -192,7 +192,7 @@ describe("adopting everything the runbook made by hand for gyana-beta", () => {
   let firstGoDaddyWrites: string[];
 
   beforeAll(async () => {
-    emulators = await startEmulators();
+    emulators = await startE2eEnvironment();
     live = await buildHandMadeProd(emulators, {
       herokuHosts: ["app.gyana.com", "beta.gyana.com"],
       cnames: { app: "app.gyana.com", beta: "beta.gyana.com" },
@@ -313,7 +313,7 @@ describe("adopting everything the runbook made by hand for gyana-beta", () => {
     emulators.godaddy.requests.length = 0;
     const again = await up("prod", adopted.state, options);
     expect(changes(again)).toEqual([]);
-    expect(herokuWrites(emulators.heroku)).toEqual([]);
+    expect(writesOf(emulators.heroku)).toEqual([]);
     expect(emulators.godaddy.writes()).toEqual([]);
 
     // The runbook's last step: drop every import id. `postgres` and `redis` stay: they are the
@@ -324,7 +324,7 @@ describe("adopting everything the runbook made by hand for gyana-beta", () => {
       secrets: options?.secrets ?? {},
     });
     expect(changes(withoutIds)).toEqual([]);
-    expect(herokuWrites(emulators.heroku)).toEqual([]);
+    expect(writesOf(emulators.heroku)).toEqual([]);
     expect(emulators.godaddy.writes()).toEqual([]);
     expect(emulators.heroku.state.authorizations.get(live.authorizationId)?.token).toBe(live.token);
   });
@@ -344,13 +344,13 @@ describe("adopting everything the runbook made by hand for gyana-beta", () => {
 // at its target; and a HEROKU_API_KEY whose authorization is not adopted (no id found, e.g. an
 // account API key). Both hosts are listed in imports.domains, as the README's "Adopting production" says.
 describe("adopting the runbook's literal setup (beta not on Heroku, API key not adopted)", () => {
-  let emulators: Emulators;
+  let emulators: E2eEnvironment;
   let live: HandMadeProd;
   let adopted: UpResult;
   let herokuWritesOfFirstUp: string[];
 
   beforeAll(async () => {
-    emulators = await startEmulators();
+    emulators = await startE2eEnvironment();
     live = await buildHandMadeProd(emulators, {
       herokuHosts: ["app.gyana.com"],
       cnames: { beta: "app.gyana.com" },
@@ -443,12 +443,12 @@ describe("adopting the runbook's literal setup (beta not on Heroku, API key not 
 // CustomDomain takes the App's id, so no Heroku or GoDaddy step starts before the App's create
 // returns. The Addon's and Formation's own refusals stay as a second guard.
 describe("adopting production whose live settings differ from the stack config", () => {
-  let emulators: Emulators;
+  let emulators: E2eEnvironment;
   let live: HandMadeProd;
   const secrets = { "gyana:secretKey": LIVE_SECRET_KEY, "gyana:hashidsSalt": LIVE_SALT };
 
   beforeAll(async () => {
-    emulators = await startEmulators();
+    emulators = await startE2eEnvironment();
     live = await buildHandMadeProd(emulators, {
       herokuHosts: ["app.gyana.com", "beta.gyana.com"],
       cnames: { app: "app.gyana.com", beta: "beta.gyana.com" },
@@ -508,7 +508,7 @@ describe("adopting production whose live settings differ from the stack config",
 
     // Not one write, anywhere: no add-on upgrade, no scale, no config var, no new authorization,
     // no domain, no DNS record. Only GETs reached the Heroku API.
-    expect(herokuWrites(heroku)).toEqual([]);
+    expect(writesOf(heroku)).toEqual([]);
     expect(godaddy.writes()).toEqual([]);
     expect(heroku.state.addon("postgresql-curly-12345").plan).toBe("standard-2");
     expect(heroku.state.app(APP).formation.get("web")?.quantity).toBe(3);
@@ -552,7 +552,7 @@ describe("adopting production whose live settings differ from the stack config",
       secrets,
     });
     expect(adopted.steps.filter((s) => s.op === "replace" || s.op === "delete")).toEqual([]);
-    const writes = herokuWrites(heroku);
+    const writes = writesOf(heroku);
     expect(writes).not.toContain("PATCH /apps/{app}/addons/{addon}");
     expect(writes).not.toContain("PATCH /apps/{app}/formation");
     expect(writes).not.toContain("PATCH /apps/{app}");

@@ -9,11 +9,11 @@ import { placeholderOverrides, readStackFile } from "../../tools/stackFile";
 import { testSecrets } from "../support/stack";
 import {
   changes,
-  createSharedPipeline,
-  herokuWrites,
-  startEmulators,
+  createPipeline,
+  writesOf,
+  startE2eEnvironment,
   up,
-  type Emulators,
+  type E2eEnvironment,
 } from "./harness";
 
 /** URNs of the HerokuApp component's children contain this. */
@@ -39,7 +39,7 @@ async function withConfig(
 }
 
 describe("the prod stack after its first up", () => {
-  let emulators: Emulators;
+  let emulators: E2eEnvironment;
   let state: EngineState;
   // The stack's config as it evolves through the tests (each change is kept).
   let overrides: Record<string, string> = {};
@@ -54,7 +54,7 @@ describe("the prod stack after its first up", () => {
   };
 
   beforeAll(async () => {
-    emulators = await startEmulators();
+    emulators = await startE2eEnvironment();
     const fresh = await up("prod", undefined);
     heroku().state.deploy("gyana-beta", { processTypes: PROCESS_TYPES });
     state = (await up("prod", fresh.state)).state;
@@ -77,7 +77,7 @@ describe("the prod stack after its first up", () => {
     };
     const result = await apply();
     expect(changes(result)).toEqual(["update app-formation"]);
-    expect(herokuWrites(heroku())).toEqual(["PATCH /apps/{app}/formation"]);
+    expect(writesOf(heroku())).toEqual(["PATCH /apps/{app}/formation"]);
     expect(app().formation.get("web")?.size.name).toMatch(/performance-m/i);
   });
 
@@ -97,7 +97,7 @@ describe("the prod stack after its first up", () => {
     expect(changed.map((s) => [s.op, s.type, s.changes])).toEqual([
       ["update", "gcp:storage/bucket:Bucket", ["cors"]],
     ]);
-    expect(herokuWrites(heroku())).toEqual([]);
+    expect(writesOf(heroku())).toEqual([]);
   });
 
   it("a new SendGrid key is exactly one config-vars PATCH of that key", async () => {
@@ -129,7 +129,7 @@ describe("the prod stack after its first up", () => {
       }),
     ]);
     expect(changes(repaired)).toEqual(["update app-redis-tls"]);
-    expect(herokuWrites(heroku())).toEqual(["PATCH /apps/{app}/config-vars"]);
+    expect(writesOf(heroku())).toEqual(["PATCH /apps/{app}/config-vars"]);
     expect(app().configVars["REDIS_URL"]).toBe(`${rotated}?ssl_cert_reqs=none`);
     expect(heroku().violations).toEqual([]);
   });
@@ -144,7 +144,7 @@ describe("the prod stack after its first up", () => {
     const result = await apply();
     // The add-on's plan is part of the suffix's `source`: both change in this one up.
     expect(changes(result)).toEqual(["update app-redis", "update app-redis-tls"]);
-    expect(herokuWrites(heroku())).toEqual([
+    expect(writesOf(heroku())).toEqual([
       "PATCH /apps/{app}/addons/{addon}",
       "PATCH /apps/{app}/config-vars",
     ]);
@@ -162,7 +162,7 @@ describe("the prod stack after its first up", () => {
     const result = await apply(true);
     expect(result.refreshed.filter((r) => r.urn.endsWith("::app"))).toEqual([]);
     expect(changes(result)).toEqual([]);
-    expect(herokuWrites(heroku())).toEqual([]);
+    expect(writesOf(heroku())).toEqual([]);
     expect(app().maintenance).toBe(true);
   });
 
@@ -172,7 +172,7 @@ describe("the prod stack after its first up", () => {
     overrides = { ...overrides, "gyana:heroku": JSON.stringify(managed) };
     const on = await apply(true);
     expect(changes(on)).toEqual(["update app"]);
-    expect(herokuWrites(heroku())).toEqual(["PATCH /apps/{app}"]);
+    expect(writesOf(heroku())).toEqual(["PATCH /apps/{app}"]);
     expect(app().maintenance).toBe(false);
 
     overrides = { ...overrides, "gyana:heroku": base };
@@ -180,7 +180,7 @@ describe("the prod stack after its first up", () => {
     const off = await apply(true);
     // Drops the value from state; writes nothing, so the live flag stays as the tool set it.
     expect(changes(off)).toEqual(["update app"]);
-    expect(herokuWrites(heroku())).toEqual([]);
+    expect(writesOf(heroku())).toEqual([]);
     expect(app().maintenance).toBe(true);
     const again = await apply(true);
     expect(changes(again)).toEqual([]);
@@ -192,7 +192,7 @@ describe("the prod stack after its first up", () => {
     await expect(emulatedDestroy({ state })).rejects.toThrow(
       /refusing to delete protected resources \(nothing was deleted\): .*heroku:App::app.*heroku:Addon::app-postgres/s,
     );
-    expect(herokuWrites(heroku())).toEqual([]);
+    expect(writesOf(heroku())).toEqual([]);
     expect(heroku().state.findApp("gyana-beta")).toBeDefined();
   });
 
@@ -245,7 +245,7 @@ describe("the prod stack after its first up", () => {
       ]),
     );
     // Nothing was deleted or nulled: no Heroku or GoDaddy write at all, and everything is as it was.
-    expect(herokuWrites(heroku())).toEqual([]);
+    expect(writesOf(heroku())).toEqual([]);
     expect(emulators.godaddy.writes()).toEqual([]);
     expect(snapshot()).toEqual(before);
     expect(heroku().violations).toEqual([]);
@@ -254,9 +254,9 @@ describe("the prod stack after its first up", () => {
 
 describe("removing the dev stack", () => {
   it("deletes its app, add-ons, hooks, coupling and API key, and leaves the shared pipeline", async () => {
-    const emulators = await startEmulators();
+    const emulators = await startE2eEnvironment();
     try {
-      createSharedPipeline(emulators.heroku);
+      createPipeline(emulators.heroku);
       const fresh = await up("dev", undefined);
       emulators.heroku.resetCounts();
       const destroyed = await emulatedDestroy({ state: fresh.state });

@@ -6,17 +6,17 @@ import type { EngineState } from "../../tools/emulatedUp";
 import { testSecrets } from "../support/stack";
 import {
   changes,
-  createSharedPipeline,
-  herokuWrites,
-  startEmulators,
+  createPipeline,
+  writesOf,
+  startE2eEnvironment,
   up,
-  type Emulators,
+  type E2eEnvironment,
 } from "./harness";
 
 const APPS = { dev: "gyana-dev", staging: "gyana-release", prod: "gyana-beta" } as const;
 const STAGES = { dev: "development", staging: "staging", prod: "production" } as const;
 
-let emulators: Emulators | undefined;
+let emulators: E2eEnvironment | undefined;
 
 afterEach(async () => {
   await emulators?.close();
@@ -25,9 +25,9 @@ afterEach(async () => {
 
 describe.each(Object.keys(APPS) as (keyof typeof APPS)[])("fresh up of the %s stack", (stack) => {
   it("creates the whole app with schema-valid requests, then a second up writes nothing", async () => {
-    emulators = await startEmulators();
+    emulators = await startE2eEnvironment();
     const { heroku } = emulators;
-    if (stack !== "prod") await createSharedPipeline(heroku);
+    if (stack !== "prod") await createPipeline(heroku);
 
     const first = await up(stack, undefined);
     expect(heroku.violations).toEqual([]);
@@ -124,13 +124,13 @@ describe.each(Object.keys(APPS) as (keyof typeof APPS)[])("fresh up of the %s st
     heroku.resetCounts();
     const scaled = await up(stack, first.state);
     expect(changes(scaled)).toEqual(["update app-formation"]);
-    expect(herokuWrites(heroku)).toEqual(["PATCH /apps/{app}/formation"]);
+    expect(writesOf(heroku)).toEqual(["PATCH /apps/{app}/formation"]);
 
     heroku.resetCounts();
     const dnsWritesBefore = emulators.godaddy.writes().length;
     const again = await up(stack, scaled.state as EngineState);
     expect(changes(again)).toEqual([]);
-    expect(herokuWrites(heroku)).toEqual([]);
+    expect(writesOf(heroku)).toEqual([]);
     expect(emulators.godaddy.writes().length).toBe(dnsWritesBefore);
     expect(heroku.violations).toEqual([]);
   });
