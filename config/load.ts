@@ -9,6 +9,7 @@ import {
   plainConfigSchema,
   type PlainConfig,
   type SecretKeySpec,
+  isSecretRequired,
   type SecretName,
 } from "./schema";
 
@@ -152,7 +153,7 @@ function readSecrets(
   const values: Partial<Record<SecretName, string>> = {};
   for (const [name, spec] of Object.entries(SECRET_KEYS) as [SecretName, SecretKeySpec][]) {
     const value = source.get(spec.key);
-    const needed = spec.required === "always" || (spec.required === "with-domains" && withDomains);
+    const needed = isSecretRequired(spec, withDomains);
     if (value === undefined || value === "") {
       if (needed) {
         problems.push(

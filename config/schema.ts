@@ -222,6 +222,11 @@ export interface SecretKeySpec {
   check?: (value: string) => string | undefined;
 }
 
+/** Whether a stack must set this secret; certificates only when it declares host names. */
+export function isSecretRequired(spec: SecretKeySpec, withDomains: boolean): boolean {
+  return spec.required === "always" || (spec.required === "with-domains" && withDomains);
+}
+
 const minLength = (n: number) => (value: string) =>
   value.length >= n ? undefined : `must be at least ${n} characters long`;
 

@@ -6,7 +6,7 @@ import { readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { PLACEHOLDER, SECRET_STAND_IN, type ConfigSource } from "../config/load";
-import { SECRET_KEYS } from "../config/schema";
+import { SECRET_KEYS, isSecretRequired } from "../config/schema";
 
 export const STACKS = ["dev", "staging", "prod"] as const;
 export type StackName = (typeof STACKS)[number];
@@ -65,7 +65,7 @@ export function readStackFile(stack: string, options: ReadStackOptions = {}): St
   const domains = JSON.parse(config["gyana:domains"] ?? "{}") as { hostnames?: string[] };
   const withDomains = (domains.hostnames?.length ?? 0) > 0;
   for (const spec of Object.values(SECRET_KEYS)) {
-    const needed = spec.required === "always" || (spec.required === "with-domains" && withDomains);
+    const needed = isSecretRequired(spec, withDomains);
     const given = options.secrets?.[spec.key];
     if (given !== undefined) {
       config[spec.key] = given;
