@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { emulatedDestroy, emulatedUp, type EngineState } from "../../tools/emulatedUp";
 import { FileThing, readCloud } from "./fixtures/fileThing";
 
@@ -19,8 +19,15 @@ interface Decl {
   retainOnDelete?: boolean;
 }
 
+const stores: string[] = [];
+afterAll(() => {
+  for (const dir of stores) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function tmpStore(): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "engine-")), "cloud.json");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "engine-"));
+  stores.push(dir);
+  return path.join(dir, "cloud.json");
 }
 
 async function up(store: string, decls: Decl[], state?: EngineState, refresh = false) {

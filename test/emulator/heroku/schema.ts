@@ -8,9 +8,10 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 
 const SCHEMA_ID = "http://api.heroku.com/schema";
 
+/** The repository's copy of the schema (vendor/heroku/SOURCE.md says where it comes from). */
 export const SCHEMA_PATH =
   process.env.HEROKU_SCHEMA_PATH ??
-  path.resolve(__dirname, "../../../../shared/heroku/platform-api-schema.json");
+  path.resolve(__dirname, "../../../vendor/heroku/platform-api-schema.json");
 
 interface RawLink {
   href: string;

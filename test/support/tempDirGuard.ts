@@ -1,0 +1,24 @@
+// Vitest global setup: every test process gets a private temporary directory (TMPDIR), and the
+// run fails if anything is left in it at the end. Tests clean up what they create; this proves it.
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// tsx keeps its compile cache in the temporary directory; it is a cache, not a test's leftover.
+const CACHES = [/^tsx-\d+$/];
+
+export default function setup(): () => void {
+  const dir = mkdtempSync(join(tmpdir(), "gyana-tests-"));
+  process.env["TMPDIR"] = dir;
+  return () => {
+    const left = readdirSync(dir).filter((name) => !CACHES.some((cache) => cache.test(name)));
+    rmSync(dir, { recursive: true, force: true });
+    if (left.length > 0) {
+      // Vitest reports an error thrown here but still exits 0: set the exit code as well.
+      process.exitCode = 1;
+      throw new Error(
+        `tests left ${left.length} entries in the temporary directory: ${left.join(", ")}`,
+      );
+    }
+  };
+}
