@@ -1,6 +1,6 @@
 // Vitest global setup: every test process gets a private temporary directory (TMPDIR), and the
 // run fails if anything is left in it at the end. Tests clean up what they create; this proves it.
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -9,6 +9,9 @@ const CACHES = [/^tsx-\d+$/];
 
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), "gyana-tests-"));
+  // Traversable (not listable) by other users: as root, test/support/postgres.ts runs initdb and
+  // postgres as the `postgres` user inside it, and mkdtemp's 0700 locks that user out.
+  chmodSync(dir, 0o711);
   process.env["TMPDIR"] = dir;
   return () => {
     const left = readdirSync(dir).filter((name) => !CACHES.some((cache) => cache.test(name)));
