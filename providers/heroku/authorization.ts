@@ -54,11 +54,26 @@ export interface AuthorizationOutputs extends AuthorizationInputs {
   adopted?: boolean;
 }
 
+/**
+ * When the access token expires. The schema's `access_token.expires_in` is "seconds until OAuth
+ * token expires" (oauth-token definitions/expires_in), counted from the answer, so the instant is
+ * now + expires_in, whatever `created_at` says. Whole seconds, like the value it comes from.
+ */
 function expiresAt(auth: OAuthAuthorization): string | null {
   const seconds = auth.access_token?.expires_in;
   if (seconds === null || seconds === undefined) return null;
-  const base = Date.parse(auth.created_at ?? "") || Date.now();
-  return new Date(base + seconds * 1000).toISOString();
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  return new Date(now + seconds * 1000).toISOString();
+}
+
+/**
+ * On refresh: the instant recomputed from a relative value moves by the second or so the answer
+ * took; keep the recorded one unless it moved by more than a minute (a regenerated token), so a
+ * refresh does not report drift that is not there.
+ */
+function refreshedExpiry(live: string | null, recorded: string | null | undefined): string | null {
+  if (live === null || !recorded) return live;
+  return Math.abs(Date.parse(live) - Date.parse(recorded)) <= 60_000 ? recorded : live;
 }
 
 export const authorizationProvider: pulumi.dynamic.ResourceProvider<
@@ -173,7 +188,7 @@ export const authorizationProvider: pulumi.dynamic.ResourceProvider<
         ...inputs,
         authorizationId: id,
         token: auth.access_token?.token ?? props?.token ?? "",
-        expiresAt: expiresAt(auth) ?? props?.expiresAt ?? null,
+        expiresAt: refreshedExpiry(expiresAt(auth), props?.expiresAt),
         ...(props?.adopted ? { adopted: true } : {}),
       },
       inputs,

@@ -85,6 +85,25 @@ describe("Authorization provider (serialized, against the emulator)", () => {
     expect(emu.violations).toEqual([]);
   });
 
+  it("expiresAt is now + expires_in (seconds until expiry, per the schema), not created_at + expires_in", async () => {
+    const { emu } = env;
+    const inputs = (await auth.provider.check!({}, { ...auth.inputs, expiresIn: 3600 }))
+      .inputs as AuthorizationInputs;
+    const createdAt = Date.now() - 30 * 60_000;
+    emu.state.setClock(new Date(createdAt));
+    const { id, outs } = await auth.provider.create(inputs);
+    // Half an hour later Heroku answers expires_in = 1800: the token still expires at created + 1 h.
+    emu.state.setClock(new Date());
+    const read = await auth.provider.read!(id, { ...outs, expiresAt: null });
+    const expected = createdAt + 3600_000;
+    expect(Math.abs(Date.parse(read.props!.expiresAt!) - expected)).toBeLessThan(5_000);
+    // A later refresh a moment on reports the same instant (no made-up drift).
+    emu.state.setClock(new Date(Date.now() + 1_500));
+    const again = await auth.provider.read!(id, read.props);
+    expect(again.props!.expiresAt).toBe(read.props!.expiresAt);
+    expect(emu.violations).toEqual([]);
+  });
+
   it("reads an authorization from its id alone with inputs that match it", async () => {
     const inputs = (
       await auth.provider.check!({}, { description: "made by hand", scope: ["read"] })

@@ -167,7 +167,10 @@ export interface OAuthRecord {
   id: string;
   description: string;
   scope: string[];
-  expiresIn: number | null;
+  /** Lifetime asked for at creation, in seconds (null: never expires). */
+  lifetimeSeconds: number | null;
+  /** When the current access token expires (null: never). `expires_in` counts down to it. */
+  expiresAt: Date | null;
   tokenId: string;
   token: string;
   createdAt: Date;

@@ -213,9 +213,17 @@ export function webhookShape(app: AppRecord, w: WebhookRecord): Json {
   };
 }
 
-export function oauthShape(a: OAuthRecord): Json {
+/**
+ * `access_token.expires_in` is "seconds until OAuth token expires" (schema, oauth-token
+ * definitions/expires_in): counted from the moment of the answer, not from `created_at`.
+ */
+export function oauthShape(a: OAuthRecord, now: Date): Json {
+  const expiresIn =
+    a.expiresAt === null
+      ? null
+      : Math.max(0, Math.round((a.expiresAt.getTime() - now.getTime()) / 1000));
   return {
-    access_token: { expires_in: a.expiresIn, id: a.tokenId, token: a.token },
+    access_token: { expires_in: expiresIn, id: a.tokenId, token: a.token },
     client: null,
     created_at: isoSeconds(a.createdAt),
     description: a.description,

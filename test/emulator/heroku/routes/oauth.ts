@@ -24,42 +24,51 @@ export const oauthRoutes: Routes = {
       id: newId(),
       description: b.description ?? "",
       scope: b.scope,
-      expiresIn: b.expires_in ?? null,
+      lifetimeSeconds: b.expires_in ?? null,
+      expiresAt:
+        b.expires_in === undefined || b.expires_in === null
+          ? null
+          : new Date(now.getTime() + b.expires_in * 1000),
       tokenId: newId(),
       token: newToken(),
       createdAt: now,
       updatedAt: now,
     };
     state.authorizations.set(record.id, record);
-    return { body: oauthShape(record) };
+    return { body: oauthShape(record, now) };
   },
   "GET /oauth/authorizations": ({ state }) => ({
-    list: [...state.authorizations.values()].map(oauthShape),
+    list: [...state.authorizations.values()].map((a) => oauthShape(a, state.now())),
   }),
   "GET /oauth/authorizations/{oauth_authorization}": ({ state, params }) => ({
-    body: oauthShape(authorization(state, params.oauth_authorization!)),
+    body: oauthShape(authorization(state, params.oauth_authorization!), state.now()),
   }),
   "PATCH /oauth/authorizations/{oauth_authorization}": ({ state, params, body }) => {
     const a = authorization(state, params.oauth_authorization!);
     const b = body as { description?: string };
     if (b.description !== undefined) a.description = b.description;
     a.updatedAt = state.now();
-    return { body: oauthShape(a) };
+    return { body: oauthShape(a, state.now()) };
   },
   "DELETE /oauth/authorizations/{oauth_authorization}": ({ state, params }) => {
     const a = authorization(state, params.oauth_authorization!);
     state.authorizations.delete(a.id);
-    return { body: oauthShape(a) };
+    return { body: oauthShape(a, state.now()) };
   },
   "POST /oauth/authorizations/{oauth_authorization}/actions/regenerate-tokens": ({
     state,
     params,
   }) => {
     const a = authorization(state, params.oauth_authorization!);
+    const now = state.now();
+    // A new access token gets the authorization's lifetime again, from now.
+    if (a.lifetimeSeconds !== null) {
+      a.expiresAt = new Date(now.getTime() + a.lifetimeSeconds * 1000);
+    }
     a.tokenId = newId();
     a.token = newToken();
-    a.updatedAt = state.now();
-    return { status: 200, body: oauthShape(a) };
+    a.updatedAt = now;
+    return { status: 200, body: oauthShape(a, now) };
   },
   "GET /account/rate-limits": ({ rateLimitRemaining }) => ({
     body: { remaining: rateLimitRemaining() },
