@@ -128,7 +128,7 @@ async function waitUntilReady(client: HerokuClient, app: string, initial: AddOn)
 export const addonProvider: pulumi.dynamic.ResourceProvider<AddonInputs, AddonOutputs> = {
   async check(_olds, news) {
     const failures = new Failures();
-    failures.string(news, "app");
+    failures.identity(news, "app", ["appName", "uuid"]);
     failures.string(news, "plan", {
       pattern: /^[a-z0-9][a-z0-9-]*:[A-Za-z0-9_.-]+$/,
       rule: "must be `<service>:<plan>`, e.g. `heroku-postgresql:essential-0`",

@@ -87,7 +87,7 @@ export const appWebhookProvider: pulumi.dynamic.ResourceProvider<
 > = {
   async check(_olds, news) {
     const failures = new Failures();
-    failures.string(news, "app");
+    failures.identity(news, "app", ["appName", "uuid"]);
     if (!Array.isArray(news.include) || news.include.length === 0) {
       failures.add("include", "`include` must list at least one entity, e.g. api:release");
     } else {

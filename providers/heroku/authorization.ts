@@ -106,7 +106,7 @@ export const authorizationProvider: pulumi.dynamic.ResourceProvider<
     ) {
       failures.add("expiresIn", "`expiresIn` must be a whole number of seconds > 0");
     }
-    failures.optionalString(news, "adopt");
+    failures.optionalIdentity(news, "adopt", ["uuid"]);
     return failures.result({ ...news, scope: Array.isArray(scope) ? [...scope] : scope });
   },
 

@@ -60,7 +60,7 @@ export const buildpacksProvider: pulumi.dynamic.ResourceProvider<
 > = {
   async check(_olds, news) {
     const failures = new Failures();
-    failures.string(news, "app");
+    failures.identity(news, "app", ["appName", "uuid"]);
     const list = news.buildpacks as unknown;
     if (isUnknown(list)) return failures.result(news);
     if (!Array.isArray(list)) {

@@ -116,7 +116,7 @@ export const configVarQuerySuffixProvider: pulumi.dynamic.ResourceProvider<
 > = {
   async check(_olds, news) {
     const failures = new Failures();
-    failures.string(news, "app");
+    failures.identity(news, "app", ["appName", "uuid"]);
     failures.string(news, "name", { pattern: NAME_PATTERN, rule: "must match ^\\w+$" });
     failures.string(news, "param", {
       pattern: PARAM_PATTERN,

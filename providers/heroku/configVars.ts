@@ -72,7 +72,7 @@ export const configVarsProvider: pulumi.dynamic.ResourceProvider<
 > = {
   async check(_olds, news) {
     const failures = new Failures();
-    failures.string(news, "app");
+    failures.identity(news, "app", ["appName", "uuid"]);
     failures.stringMap(news, "vars", KEY, "must match ^\\w+$ (letters, digits, _)");
     failures.stringMap(news, "sensitiveVars", KEY, "must match ^\\w+$ (letters, digits, _)");
     // A whole map not known yet (preview) is checked again with its value before create.

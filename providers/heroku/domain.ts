@@ -75,7 +75,7 @@ function outputsFrom(body: DomainBody, inputs: DomainInputs): DomainOutputs {
 export const domainProvider: pulumi.dynamic.ResourceProvider<DomainInputs, DomainOutputs> = {
   async check(_olds, news) {
     const failures = new Failures();
-    failures.string(news, "app");
+    failures.identity(news, "app", ["appName", "uuid"]);
     const inputs: DomainInputs = {
       ...news,
       hostname:

@@ -120,7 +120,7 @@ export const formationProvider: pulumi.dynamic.ResourceProvider<FormationInputs,
   {
     async check(_olds, news) {
       const failures = new Failures();
-      failures.string(news, "app");
+      failures.identity(news, "app", ["appName", "uuid"]);
       const adopt = news.adopt as unknown;
       if (adopt !== undefined && typeof adopt !== "boolean" && !isUnknown(adopt)) {
         failures.add("adopt", "`adopt` must be a boolean");

@@ -44,7 +44,7 @@ function outputsFrom(drain: DrainBody, app: string): LogDrainOutputs {
 export const logDrainProvider: pulumi.dynamic.ResourceProvider<LogDrainInputs, LogDrainOutputs> = {
   async check(_olds, news) {
     const failures = new Failures();
-    failures.string(news, "app");
+    failures.identity(news, "app", ["appName", "uuid"]);
     // The URL carries an API key: the message must not echo it.
     if (typeof news.url !== "string" || !URL_PATTERN.test(news.url)) {
       failures.add("url", "`url` must be an https://, syslog:// or syslog+tls:// URL");

@@ -72,8 +72,8 @@ export const pipelineCouplingProvider: pulumi.dynamic.ResourceProvider<
 > = {
   async check(_olds, news) {
     const failures = new Failures();
-    failures.string(news, "app");
-    failures.string(news, "pipeline");
+    failures.identity(news, "app", ["appName", "uuid"]);
+    failures.identity(news, "pipeline", ["pipelineName", "uuid"]);
     if (!STAGES.includes(news.stage)) {
       failures.add("stage", `\`stage\` must be one of: ${STAGES.join(", ")}`);
     }

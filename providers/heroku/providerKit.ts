@@ -145,6 +145,27 @@ export class Failures {
     this.string(inputs, property, opts);
   }
 
+  /**
+   * Requires a Heroku identity of one of `shapes` (an app name or uuid, say): a value that goes
+   * into a URL path is checked by shape before any request.
+   */
+  identity(inputs: object, property: string, shapes: readonly HerokuShape[]): void {
+    const value = (inputs as Record<string, unknown>)[property];
+    if (isUnknown(value)) return;
+    if (typeof value !== "string" || value === "") {
+      this.add(property, `\`${property}\` is required and must be ${shapeRule(shapes)}`);
+    } else if (!hasShape(value, shapes)) {
+      this.add(property, `\`${property}\` ${JSON.stringify(value)} must be ${shapeRule(shapes)}`);
+    }
+  }
+
+  /** Like `identity` but the property may be absent. */
+  optionalIdentity(inputs: object, property: string, shapes: readonly HerokuShape[]): void {
+    const value = (inputs as Record<string, unknown>)[property];
+    if (value === undefined || value === null) return;
+    this.identity(inputs, property, shapes);
+  }
+
   /** A map of strings whose keys match `keyPattern`. */
   stringMap(inputs: object, property: string, keyPattern?: RegExp, keyRule?: string): void {
     const value = (inputs as Record<string, unknown>)[property];
@@ -224,9 +245,69 @@ export async function pollUntil<T>(options: PollOptions<T>): Promise<T> {
   }
 }
 
-/** Path segment for a name or id. */
+/**
+ * One URL path segment for a name or id, percent-encoded. Refuses what encoding cannot make safe:
+ * an empty segment, and `.`/`..`, which every URL parser (fetch's included) resolves as "this
+ * folder"/"the parent" — `/apps/gyana-beta/sni-endpoints/..` would be sent as
+ * `GET /apps/gyana-beta/` — even written `%2e%2e` (WHATWG URL Standard, "double-dot path
+ * segment"). The check runs before any request, so a bad id never reaches the API.
+ */
 export function seg(value: string): string {
+  if (typeof value !== "string" || value === "" || value === "." || value === "..") {
+    throw new Error(
+      `refusing ${JSON.stringify(value)} as a Heroku API path segment: a name or id must be ` +
+        "a non-empty string other than . and ..",
+    );
+  }
   return encodeURIComponent(value);
+}
+
+/**
+ * Shapes of the Heroku identities that enter URL paths, from the Platform API schema
+ * (vendor/heroku/platform-api-schema.json: `definitions.<resource>.definitions.{id,name}`; every
+ * `id` there has `format: uuid`). A value from config or from the API is checked against its
+ * shape before it is used, so a typo or a malformed answer fails with the key's name instead of
+ * reaching another endpoint.
+ */
+export const HEROKU_SHAPES = {
+  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+  appName: /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/,
+  addonName: /^[a-zA-Z][A-Za-z0-9_-]+$/,
+  pipelineName: /^[a-z][a-z0-9-]{2,29}$/,
+  sniEndpointName: /^[a-z][a-z0-9-]{2,29}$/,
+} as const;
+
+export type HerokuShape = keyof typeof HEROKU_SHAPES;
+
+/** Whether `value` has one of the given shapes. */
+export function hasShape(value: unknown, shapes: readonly HerokuShape[]): value is string {
+  return typeof value === "string" && shapes.some((shape) => HEROKU_SHAPES[shape].test(value));
+}
+
+const SHAPE_RULES: Record<HerokuShape, string> = {
+  uuid: "a Heroku id (uuid)",
+  appName: "an app name (3-30 of a-z, 0-9, -, starting with a letter)",
+  addonName: "an add-on name (a letter, then letters, digits, _ and -)",
+  pipelineName: "a pipeline name (3-30 of a-z, 0-9, -, starting with a letter)",
+  sniEndpointName: "an SNI endpoint name (3-30 of a-z, 0-9, -, starting with a letter)",
+};
+
+/** "an app name … or a Heroku id (uuid)", for messages. */
+export function shapeRule(shapes: readonly HerokuShape[]): string {
+  return shapes.map((shape) => SHAPE_RULES[shape]).join(" or ");
+}
+
+/**
+ * An id taken from an API answer, checked to be a uuid before it is used in a later path: the
+ * answer is outside our control, and a path built from it must not go anywhere else.
+ */
+export function apiId(value: unknown, what: string): string {
+  if (!hasShape(value, ["uuid"])) {
+    throw new Error(
+      `Heroku API returned ${JSON.stringify(value)} as the id of ${what}; expected a uuid`,
+    );
+  }
+  return value;
 }
 
 /**
@@ -246,7 +327,7 @@ export function found<I, O extends I>(
 export async function appIdOf(client: HerokuClient, app: string): Promise<string> {
   const body = await client.get<{ id?: string }>(`/apps/${seg(app)}`);
   if (!body.id) throw new Error(`Heroku API GET /apps/${app} returned no id`);
-  return body.id;
+  return apiId(body.id, `app ${app}`);
 }
 
 /**

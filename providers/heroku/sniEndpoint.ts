@@ -92,8 +92,8 @@ export const sniEndpointProvider: pulumi.dynamic.ResourceProvider<
 > = {
   async check(_olds, news) {
     const failures = new Failures();
-    failures.string(news, "app");
-    failures.optionalString(news, "adopt");
+    failures.identity(news, "app", ["appName", "uuid"]);
+    failures.optionalIdentity(news, "adopt", ["sniEndpointName", "uuid"]);
     // Shape only, and never echo the values: the config loader checks the certificate itself.
     if (
       typeof news.certificateChain !== "string" ||

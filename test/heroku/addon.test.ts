@@ -44,7 +44,10 @@ describe("Addon provider (serialized, against the emulator)", () => {
     expect(defaultAddonName("01a2142f-81ab-7000-8357-b8e18fdf69d6", "heroku-redis:mini")).toBe(
       "heroku-redis-01a2142f81ab",
     );
-    const bad = await addon.provider.check!({}, { app: "a", plan: "postgres", config: { x: 1 } });
+    const bad = await addon.provider.check!(
+      {},
+      { app: "gyana-dev", plan: "postgres", config: { x: 1 } },
+    );
     expect(bad.failures).toEqual([
       {
         property: "plan",

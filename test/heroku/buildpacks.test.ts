@@ -22,11 +22,11 @@ beforeAll(async () => {
 
 describe("Buildpacks provider (serialized, against the emulator)", () => {
   it("rejects a missing list, empty entries and duplicates, naming the property", async () => {
-    expect((await bp.provider.check!({}, { app: "a" })).failures).toEqual([
+    expect((await bp.provider.check!({}, { app: "gyana-dev" })).failures).toEqual([
       { property: "buildpacks", reason: "`buildpacks` must be a list of buildpack names or URLs" },
     ]);
     expect(
-      (await bp.provider.check!({}, { app: "a", buildpacks: ["x", "", "x"] })).failures,
+      (await bp.provider.check!({}, { app: "gyana-dev", buildpacks: ["x", "", "x"] })).failures,
     ).toEqual([
       { property: "buildpacks", reason: "`buildpacks[1]` must be a non-empty string" },
       { property: "buildpacks", reason: '`buildpacks` lists "x" twice' },

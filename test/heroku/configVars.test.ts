@@ -49,7 +49,7 @@ describe("ConfigVars provider (serialized, against the emulator)", () => {
 
   it("asks the engine to keep the sensitive values secret in state", async () => {
     const secrets = await secretOutputsOf(() => {
-      new ConfigVars("cv", { app: "a", sensitiveVars: { S: "s" } });
+      new ConfigVars("cv", { app: "gyana-dev", sensitiveVars: { S: "s" } });
     });
     expect(secrets["cv"]).toEqual(["sensitiveVars"]);
   });
@@ -57,7 +57,7 @@ describe("ConfigVars provider (serialized, against the emulator)", () => {
   it("knows the sensitive names in a preview even when a value is not known yet", async () => {
     const loaded = await declareAndLoad(() => {
       new ConfigVars("preview", {
-        app: "a",
+        app: "gyana-dev",
         sensitiveVars: { GOOGLE_CREDENTIALS: pulumi.output(pulumi.unknown as unknown as string) },
       });
     });
@@ -69,7 +69,12 @@ describe("ConfigVars provider (serialized, against the emulator)", () => {
     const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
     for (const inputs of [
       { app: unknown, vars: unknown, sensitiveVars: unknown, sensitiveVarNames: unknown },
-      { app: "a", vars: { A: unknown }, sensitiveVars: { S: unknown }, sensitiveVarNames: unknown },
+      {
+        app: "gyana-dev",
+        vars: { A: unknown },
+        sensitiveVars: { S: unknown },
+        sensitiveVarNames: unknown,
+      },
     ]) {
       expect((await cv.provider.check!({}, inputs)).failures).toBeUndefined();
     }
@@ -79,7 +84,7 @@ describe("ConfigVars provider (serialized, against the emulator)", () => {
     const result = await cv.provider.check!(
       {},
       {
-        app: "a",
+        app: "gyana-dev",
         vars: { "BAD-KEY": "x", BOTH: "1" },
         sensitiveVars: { BOTH: "2" },
       },

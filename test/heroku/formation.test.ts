@@ -35,7 +35,7 @@ describe("Formation provider (serialized, against the emulator)", () => {
     const result = await formation.provider.check!(
       {},
       {
-        app: "a",
+        app: "gyana-dev",
         processes: { "web!": { quantity: 1, size: "basic" }, worker: { quantity: -1, size: "" } },
       },
     );

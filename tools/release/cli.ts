@@ -3,6 +3,7 @@
 // confirmation gate in front of every change.
 import { createInterface } from "node:readline/promises";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { seg } from "../../providers/heroku/providerKit";
 
 /** The operator's terminal. Tests pass one that records lines and scripts answers. */
 export interface Io {
@@ -99,5 +100,5 @@ export function shellQuote(arg: string): string {
 
 /** `{app}` segment of an API path. */
 export function appPath(app: string): string {
-  return `/apps/${encodeURIComponent(app)}`;
+  return `/apps/${seg(app)}`;
 }

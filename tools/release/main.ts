@@ -2,6 +2,7 @@
 // optionally under maintenance mode. Everything it touches is injected (see rollback/main.ts).
 import type { HerokuClient } from "../../providers/heroku/client";
 import { isNotFound } from "../../providers/heroku/client";
+import { apiId, seg } from "../../providers/heroku/providerKit";
 import {
   appPath,
   confirm,
@@ -91,7 +92,7 @@ async function release(args: ReleaseArgs, deps: ReleaseDeps): Promise<number> {
   if (!sourceCoupling || !targetCoupling || !sourceRelease) throw new Error("unreachable");
 
   const pipeline = await client.get<{ id: string; name: string }>(
-    `/pipelines/${sourceCoupling.pipeline.id}`,
+    `/pipelines/${seg(apiId(sourceCoupling.pipeline.id, "the pipeline"))}`,
   );
   const partial = {
     source: { app: source, coupling: sourceCoupling, release: sourceRelease },

@@ -1,6 +1,7 @@
 // Carries out a promotion and follows it to the end: the promotion itself, the target's entry
 // in it, and the release it created on the target (whose release phase runs the migrations).
 import type { HerokuClient } from "../../providers/heroku/client";
+import { apiId, seg } from "../../providers/heroku/providerKit";
 import type { Io } from "./cli";
 import type { ReleasePlan } from "./plan";
 import { pollUntil, type Clock } from "./poll";
@@ -33,8 +34,9 @@ export async function promote(
     source: { app: { id: source.app.id }, release: { id: source.release.id } },
     targets: [{ app: { id: target.app.id } }],
   });
+  const promotionPath = `/pipeline-promotions/${seg(apiId(promotion.id, "the promotion"))}`;
   await pollUntil(
-    () => client.get<Promotion>(`/pipeline-promotions/${promotion.id}`),
+    () => client.get<Promotion>(promotionPath),
     (p) => p.status === "completed",
     clock,
     {
@@ -46,9 +48,7 @@ export async function promote(
   );
   const entry = await pollUntil(
     async () => {
-      const targets = await client.list<PromotionTarget>(
-        `/pipeline-promotions/${promotion.id}/promotion-targets`,
-      );
+      const targets = await client.list<PromotionTarget>(`${promotionPath}/promotion-targets`);
       return targets.find((t) => t.app.id === target.app.id);
     },
     (t) => t === undefined || t.status !== "pending" || t.release !== null,
