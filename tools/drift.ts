@@ -1,63 +1,53 @@
 // `npm run drift -- <stack> [--summary-file <path>]`: does the live infrastructure of a stack
 // still match the program? Runs `pulumi preview --refresh --json --stack <stack>` and prints a
 // markdown report of every resource `pulumi up` would change (appended to --summary-file too,
-// e.g. "$GITHUB_STEP_SUMMARY"). Exit codes: 0 no drift, 1 drift, 2 pulumi CLI missing,
-// 3 the preview failed, 4 usage.
+// e.g. "$GITHUB_STEP_SUMMARY").
 import { appendFileSync } from "node:fs";
-import { checkDrift } from "./drift/check";
+import { defineCommand, runCommand, EXIT } from "./cli/command";
+import { parseQualifiedStackName, PROJECT, STACKS } from "./cli/stacks";
+import { checkDrift, previewArgs } from "./drift/check";
 
-const USAGE =
-  "Usage: npm run drift -- <stack> [--summary-file <path>]\n" +
-  "  stack: dev, staging, prod (with an organisation prefix for Pulumi Cloud, e.g. gyana/prod)";
-const EXIT_USAGE = 4;
-
-export function parseArgs(argv: string[]): { stack: string; summaryFile?: string } | undefined {
-  const positional: string[] = [];
-  let summaryFile: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    if (arg === "--summary-file") {
-      summaryFile = argv[++i];
-      if (!summaryFile) {
-        return undefined;
-      }
-    } else if (arg.startsWith("--")) {
-      return undefined;
-    } else {
-      positional.push(arg);
-    }
-  }
-  const [stack] = positional;
-  return stack && positional.length === 1 ? { stack, summaryFile } : undefined;
-}
-
-async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  if (!args) {
-    console.error(USAGE);
-    return EXIT_USAGE;
-  }
-  const result = await checkDrift({ stack: args.stack });
-  if (result.message) {
-    console.error(result.message);
-  }
-  if (result.report) {
-    process.stdout.write(result.report);
-    if (args.summaryFile) {
-      appendFileSync(args.summaryFile, `${result.report}\n`);
-    }
-  }
-  return result.exitCode;
-}
+export const DRIFT_COMMAND = defineCommand({
+  command: "npm run drift --",
+  synopsis: "<stack> [--summary-file <path>]",
+  description:
+    "Runs `pulumi preview --refresh --json` for the stack (the pulumi CLI, logged in to the\n" +
+    "stack's backend, with the stack's cloud credentials) and prints a markdown table of every\n" +
+    "resource that `pulumi up` would change. It never changes anything.",
+  positionals: {
+    name: "<stack>",
+    description: `${STACKS.join(", ")}; for Pulumi Cloud <org>/<stack> or <org>/${PROJECT}/<stack>`,
+    min: 1,
+    max: 1,
+  },
+  options: {
+    "summary-file": {
+      type: "string",
+      valueName: "<path>",
+      description: 'also append the report to this file, e.g. "$GITHUB_STEP_SUMMARY"',
+    },
+  },
+  exitCodes: {
+    [EXIT.OK]: "no drift",
+    [EXIT.FAILED]: "drift: the report lists what `pulumi up` would change",
+    [EXIT.USAGE]: "bad arguments or unknown stack; nothing ran",
+    [EXIT.UNAVAILABLE]: "drift unknown: no pulumi CLI, or the preview failed (the report says why)",
+  },
+});
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 3;
-    },
-  );
+  runCommand(DRIFT_COMMAND, async ({ values, positionals }, io) => {
+    const stack = parseQualifiedStackName(positionals[0] ?? "");
+    io.err(
+      `Running pulumi ${previewArgs(stack).join(" ")} (reads every resource; can take minutes)…`,
+    );
+    const result = await checkDrift({ stack });
+    if (result.message) io.err(result.message);
+    if (result.report) {
+      io.out(result.report.replace(/\n$/, ""));
+      const summaryFile = values["summary-file"];
+      if (summaryFile) appendFileSync(summaryFile, `${result.report}\n`);
+    }
+    return result.exitCode;
+  });
 }

@@ -1,126 +1,45 @@
-// `npm run e2e [-- <stack>...]`: the emulated end-to-end `pulumi up` of the real program, per
-// stack, against the Heroku and GoDaddy emulators: fresh up, the first deploy, an up that scales
-// the formation, and a no-op up that must write nothing. Prints one line per run and exits
-// non-zero on any failure or schema violation.
-import { newId } from "../test/emulator/heroku/ids";
-import { startGoDaddyEmulator, type GoDaddyEmulator } from "../test/emulator/godaddy";
-import { startHerokuEmulator, type HerokuEmulator } from "../test/emulator/heroku";
-import { SECRET_KEYS } from "../config/schema";
-import { changedSteps, upStack, type EngineState, type UpResult } from "./emulatedUp";
-import { requireProgramFresh } from "./runStack";
-import { STACKS, placeholderOverrides } from "./stackFile";
+// `npm run e2e [-- <stack>...]`: the emulated end-to-end `pulumi up` of the real program against
+// the Heroku and GoDaddy emulators, per stack (tools/e2e/run.ts). Prints one line per up and
+// exits 1 if any stack fails or breaks the Heroku schema.
+import { defineCommand, runCommand, EXIT } from "./cli/command";
+import { parseStackName, STACKS } from "./cli/stacks";
 
-export { requireProgramFresh };
+export const E2E_COMMAND = defineCommand({
+  command: "npm run e2e --",
+  synopsis: "[<stack>...]",
+  description:
+    "Runs the real program as `pulumi up` against local Heroku and GoDaddy emulators, with\n" +
+    "made-up secrets and no network: a fresh up, an up after the first deploy, and a no-op up\n" +
+    "that must write nothing. Each up prints its changes, request count and time.",
+  positionals: {
+    name: "<stack>",
+    description: `any of ${STACKS.join(", ")}; all of them when none is given`,
+    min: 0,
+    max: STACKS.length,
+  },
+  options: {},
+  exitCodes: {
+    [EXIT.OK]: "every stack passed",
+    [EXIT.FAILED]: "a stack failed (its line says why)",
+    [EXIT.USAGE]: "bad arguments or unknown stack; nothing ran",
+  },
+});
 
-/** Made-up values for every secret the program needs (the e2e never sees real ones). */
-export async function e2eSecrets(): Promise<Record<string, string>> {
-  const { wildcardCertificate } = await import("../test/support/certificates");
-  const certificate = await wildcardCertificate();
-  const values: Record<string, string> = {};
-  for (const [name, spec] of Object.entries(SECRET_KEYS)) {
-    if (spec.required === "always") values[spec.key] = `e2e-${name}-value`;
-  }
-  values[SECRET_KEYS.tlsCertificate.key] = certificate.certificateChain;
-  values[SECRET_KEYS.tlsPrivateKey.key] = certificate.privateKey;
-  return values;
-}
-
-export interface E2eEnvironment {
-  heroku: HerokuEmulator;
-  godaddy: GoDaddyEmulator;
-  close(): Promise<void>;
-}
-
-export async function startE2eEnvironment(
-  options: Parameters<typeof startHerokuEmulator>[0] = {},
-): Promise<E2eEnvironment> {
-  const heroku = await startHerokuEmulator(options);
-  const godaddy = await startGoDaddyEmulator({ zones: { "gyana.com": [] } });
-  Object.assign(process.env, {
-    HEROKU_API_URL: heroku.url,
-    HEROKU_API_KEY: heroku.token,
-    HEROKU_POLL_INTERVAL_MS: process.env["HEROKU_POLL_INTERVAL_MS"] ?? "20",
-    HEROKU_POLL_MAX_INTERVAL_MS: process.env["HEROKU_POLL_MAX_INTERVAL_MS"] ?? "50",
-    GODADDY_API_URL: godaddy.url,
-    GODADDY_API_KEY: godaddy.key,
-    GODADDY_API_SECRET: godaddy.secret,
+if (require.main === module) {
+  runCommand(E2E_COMMAND, async ({ positionals }, io) => {
+    const stacks = positionals.length > 0 ? positionals.map(parseStackName) : [...STACKS];
+    const { runE2eStack } = await import("./e2e/run");
+    let failed = 0;
+    for (const stack of stacks) {
+      io.err(`Running the emulated up of stack "${stack}"…`);
+      try {
+        for (const line of await runE2eStack(stack)) io.out(line);
+        io.out(`${stack}: ok`);
+      } catch (error) {
+        failed++;
+        io.out(`${stack}: FAILED: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return failed > 0 ? EXIT.FAILED : EXIT.OK;
   });
-  return {
-    heroku,
-    godaddy,
-    close: async () => {
-      await heroku.close();
-      await godaddy.close();
-    },
-  };
 }
-
-export function createPipeline(heroku: HerokuEmulator, name = "gyana"): void {
-  // Straight into the emulator's state: the owning stack (prod) would have created it.
-  const now = heroku.state.now();
-  const id = newId();
-  heroku.state.pipelines.set(id, { id, name, owner: null, createdAt: now, updatedAt: now });
-}
-
-/** Requests that could change something, as `METHOD route`. */
-export function writesOf(heroku: HerokuEmulator): string[] {
-  return heroku.requests.filter((r) => r.method !== "GET").map((r) => r.route);
-}
-
-async function runStack(stack: string): Promise<string[]> {
-  const env = await startE2eEnvironment();
-  const lines: string[] = [];
-  try {
-    const secrets = await e2eSecrets();
-    if (stack !== "prod") createPipeline(env.heroku);
-    const run = async (label: string, state: EngineState | undefined): Promise<UpResult> => {
-      env.heroku.resetCounts();
-      const started = Date.now();
-      const result = await upStack(stack, {
-        program: requireProgramFresh,
-        secrets,
-        overrides: placeholderOverrides(stack, "e2e"),
-        ...(state ? { state } : {}),
-      });
-      const writes = writesOf(env.heroku);
-      lines.push(
-        `${stack} ${label}: ${changedSteps(result.steps).length} changed, ` +
-          `${env.heroku.requests.length} Heroku requests (${writes.length} writes), ` +
-          `${Date.now() - started} ms`,
-      );
-      return result;
-    };
-    const fresh = await run("fresh up", undefined);
-    const appName = String(fresh.outputs["herokuAppName"]);
-    env.heroku.state.deploy(appName, {
-      processTypes: { web: "gunicorn", worker: "celery", priority: "celery", beat: "celery beat" },
-    });
-    const scaled = await run("up after first deploy", fresh.state);
-    await run("no-op up", scaled.state);
-    const noopWrites = writesOf(env.heroku);
-    if (noopWrites.length > 0) throw new Error(`${stack}: no-op up wrote ${noopWrites.join(", ")}`);
-    if (env.heroku.violations.length > 0) {
-      throw new Error(`${stack}: schema violations:\n${env.heroku.violations.join("\n")}`);
-    }
-    return lines;
-  } finally {
-    await env.close();
-  }
-}
-
-async function main(): Promise<void> {
-  const stacks = process.argv.slice(2).filter((a) => !a.startsWith("-"));
-  let failed = 0;
-  for (const stack of stacks.length > 0 ? stacks : [...STACKS]) {
-    try {
-      for (const line of await runStack(stack)) console.log(line);
-      console.log(`${stack}: ok`);
-    } catch (error) {
-      failed++;
-      console.log(`${stack}: FAILED: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  process.exitCode = failed > 0 ? 1 : 0;
-}
-
-if (require.main === module) void main();

@@ -1,39 +1,31 @@
 // `npm run plan -- <stack> [--json]`: the offline plan of a stack, the first command to run.
-import { ConfigError } from "../config/load";
-import { planDocument, planText } from "./plan/render";
-import { runStack } from "./runStack";
-import { STACKS, UnknownStackError } from "./stackFile";
+import { defineCommand, runCommand, EXIT } from "./cli/command";
+import { parseStackName, STACKS } from "./cli/stacks";
 
-const USAGE = `Usage: npm run plan -- <stack> [--json]\n  stack: one of ${STACKS.join(", ")}`;
-
-async function main(argv: string[]): Promise<number> {
-  const json = argv.includes("--json");
-  const positional = argv.filter((arg) => !arg.startsWith("--"));
-  const unknownFlags = argv.filter((arg) => arg.startsWith("--") && arg !== "--json");
-  const stack = positional[0];
-  if (!stack || positional.length > 1 || unknownFlags.length > 0) {
-    console.error(USAGE);
-    return 2;
-  }
-  try {
-    const run = await runStack(stack);
-    process.stdout.write(
-      json ? `${JSON.stringify(planDocument(run), null, 2)}\n` : `${planText(run)}\n`,
-    );
-    return 0;
-  } catch (error) {
-    if (error instanceof ConfigError || error instanceof UnknownStackError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
-}
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
+export const PLAN_COMMAND = defineCommand({
+  command: "npm run plan --",
+  synopsis: "<stack> [--json]",
+  description:
+    "Prints what `pulumi up --stack <stack>` declares: every resource with its inputs and the\n" +
+    "stack outputs, from the real program run under mocks with no credentials and no network.\n" +
+    "Secrets show as [secret]; secrets missing from the stack file are listed as warnings.",
+  positionals: { name: "<stack>", description: STACKS.join(", "), min: 1, max: 1 },
+  options: {
+    json: { type: "boolean", description: "print one JSON document instead of the tree" },
   },
-);
+  exitCodes: {
+    [EXIT.OK]: "the plan was printed",
+    [EXIT.FAILED]: "the stack config has problems (each listed on stderr)",
+    [EXIT.USAGE]: "bad arguments or unknown stack; nothing ran",
+  },
+});
+
+if (require.main === module) {
+  runCommand(PLAN_COMMAND, async ({ values, positionals }, io) => {
+    const stack = parseStackName(positionals[0] ?? "");
+    io.err(`Running the program for stack "${stack}" under mocks (no credentials, no network)…`);
+    // Loaded only now: a usage error must not wait for @pulumi/pulumi.
+    const { printPlan } = await import("./plan/print");
+    return printPlan(stack, { json: values.json === true }, io);
+  });
+}

@@ -23,6 +23,8 @@ export interface RunStackOptions extends ReadStackOptions {
 export interface StackRun extends MockRunResult {
   stack: string;
   config: StackConfig;
+  /** Secret keys the stack needs that its file does not set (each ran on a stand-in). */
+  missingSecrets: string[];
 }
 
 /** Outputs as a preview knows them: cloud values derivable offline, the rest unknown. */
@@ -63,5 +65,5 @@ export async function runStack(stack: string, options: RunStackOptions = {}): Pr
     onResource: options.onResource ?? planMocks,
     program: options.load ?? requireProgramFresh,
   });
-  return { ...result, stack, config };
+  return { ...result, stack, config, missingSecrets: file.missingSecrets };
 }

@@ -7,10 +7,9 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { PLACEHOLDER, SECRET_STAND_IN, type ConfigSource } from "../config/load";
 import { SECRET_KEYS, isSecretRequired } from "../config/schema";
+import { STACKS } from "./cli/stacks";
 
-export const STACKS = ["dev", "staging", "prod"] as const;
-export type StackName = (typeof STACKS)[number];
-export const PROJECT = "gyana-infra";
+export { STACKS, PROJECT, type StackName } from "./cli/stacks";
 
 export interface StackFile {
   stack: string;
@@ -19,6 +18,8 @@ export interface StackFile {
   secretKeys: string[];
   /** Secrets present only as stand-ins (never decrypted). */
   standIns: string[];
+  /** Secrets the stack needs that the file does not set: stood in for, and worth a warning. */
+  missingSecrets: string[];
 }
 
 export class UnknownStackError extends Error {
@@ -53,6 +54,7 @@ export function readStackFile(stack: string, options: ReadStackOptions = {}): St
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   const standIns = new Set<string>();
+  const missingSecrets: string[] = [];
   for (const [key, value] of Object.entries(document.config ?? {})) {
     if (value && typeof value === "object" && "secure" in value) {
       config[key] = SECRET_STAND_IN;
@@ -75,10 +77,11 @@ export function readStackFile(stack: string, options: ReadStackOptions = {}): St
       config[spec.key] = SECRET_STAND_IN;
       secretKeys.push(spec.key);
       standIns.add(spec.key);
+      missingSecrets.push(spec.key);
     }
   }
   Object.assign(config, options.overrides);
-  return { stack, config, secretKeys, standIns: [...standIns] };
+  return { stack, config, secretKeys, standIns: [...standIns], missingSecrets };
 }
 
 /** A ConfigSource over a stack file, for validating it without the Pulumi runtime. */

@@ -3,7 +3,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseArgs } from "../../tools/drift";
+import { parseCommandLine, UsageError } from "../../tools/cli/command";
+import { DRIFT_COMMAND } from "../../tools/drift";
 import { checkDrift, missingCliMessage, previewArgs } from "../../tools/drift/check";
 import {
   describeUrn,
@@ -193,12 +194,12 @@ describe("checkDrift against a stand-in pulumi CLI", () => {
     );
   });
 
-  it("exits 2 with install instructions when there is no pulumi CLI", async () => {
+  it("exits 3 (drift unknown) with install instructions when there is no pulumi CLI", async () => {
     const result = await checkDrift({
       stack: "prod",
       pulumi: path.join(scratch, "no-such-pulumi"),
     });
-    expect(result).toEqual({ exitCode: 2, report: "", message: missingCliMessage("prod") });
+    expect(result).toEqual({ exitCode: 3, report: "", message: missingCliMessage("prod") });
     expect(result.message).toBe(
       "The pulumi CLI is not installed (no `pulumi` on PATH), so the drift check cannot run.\n" +
         "Install it from https://www.pulumi.com/docs/iac/download-install/ (in GitHub Actions, pulumi/actions installs it),\n" +
@@ -216,12 +217,12 @@ describe("npm run drift -- <stack>", () => {
       encoding: "utf8",
     });
 
-  it("on a machine without the CLI, says so on stderr and exits 2", () => {
+  it("on a machine without the CLI, says so on stderr and exits 3", () => {
     // An empty PATH: no `pulumi` to find, as on this project's build machines. (Node itself is
     // started by absolute path.)
     const empty = mkdtempSync(path.join(scratch, "empty-path-"));
     const result = run(["prod"], { ...process.env, PATH: empty });
-    expect(result.status).toBe(2);
+    expect(result.status).toBe(3);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain(missingCliMessage("prod"));
   });
@@ -239,16 +240,22 @@ describe("npm run drift -- <stack>", () => {
     expect(readFileSync(summary, "utf8")).toBe(`earlier step\n${report}\n`);
   });
 
-  it("rejects a missing stack or unknown flags with usage", () => {
-    expect(parseArgs([])).toBeUndefined();
-    expect(parseArgs(["prod", "--yes"])).toBeUndefined();
-    expect(parseArgs(["prod", "--summary-file"])).toBeUndefined();
-    expect(parseArgs(["gyana/prod", "--summary-file", "s.md"])).toEqual({
-      stack: "gyana/prod",
-      summaryFile: "s.md",
+  it("takes one stack and an optional --summary-file, nothing else", () => {
+    expect(parseCommandLine(DRIFT_COMMAND, ["gyana/prod", "--summary-file", "s.md"])).toEqual({
+      help: false,
+      values: { "summary-file": "s.md" },
+      positionals: ["gyana/prod"],
     });
-    const result = run([], process.env);
-    expect(result.status).toBe(4);
-    expect(result.stderr).toContain("Usage: npm run drift -- <stack> [--summary-file <path>]");
+    expect(() => parseCommandLine(DRIFT_COMMAND, [])).toThrow(
+      new UsageError("expected exactly 1 argument (<stack>), got none"),
+    );
+    expect(() => parseCommandLine(DRIFT_COMMAND, ["prod", "--yes"])).toThrow(
+      new UsageError("Unknown option '--yes' (allowed: --summary-file, --help)"),
+    );
+    expect(() => parseCommandLine(DRIFT_COMMAND, ["prod", "--summary-file"])).toThrow(
+      new UsageError(
+        "Option '--summary-file <value>' argument missing (allowed: --summary-file, --help)",
+      ),
+    );
   });
 });

@@ -9,7 +9,7 @@ export {
   startE2eEnvironment,
   writesOf,
   type E2eEnvironment,
-} from "../../tools/e2e";
+} from "../../tools/e2e/run";
 
 export async function up(
   stack: string,

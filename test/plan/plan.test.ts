@@ -37,9 +37,23 @@ describe.each([
     expect(result.code).toBe(0);
     const document = JSON.parse(result.stdout) as PlanDocument;
     expect(document.stack).toBe(stack);
-    expect(Object.keys(document).sort()).toEqual(["outputs", "resources", "stack"]);
+    expect(Object.keys(document).sort()).toEqual([
+      "missingSecrets",
+      "outputs",
+      "placeholders",
+      "resources",
+      "stack",
+    ]);
     for (const resource of document.resources) {
-      expect(Object.keys(resource).sort()).toEqual(["inputs", "name", "parent", "type"]);
+      expect(Object.keys(resource).sort()).toEqual([
+        "import",
+        "inputs",
+        "name",
+        "parent",
+        "protect",
+        "retainOnDelete",
+        "type",
+      ]);
       expect(resource.inputs).not.toHaveProperty("__provider");
     }
     const bucketResource = document.resources.find((r) => r.type === "gcp:storage/bucket:Bucket");
@@ -97,23 +111,46 @@ describe("the prod plan", () => {
     expect(result.stdout).toContain("gcp-uploads  [protected, retained on delete]");
     expect(result.stdout).toContain("gcp-app  [protected, retained on delete]");
   });
+
+  it("says in the JSON what the tree says: protection, retention, imports, placeholders", async () => {
+    const stackRun = await runTestStack("prod", {
+      overrides: { "gyana:imports": JSON.stringify({ bucket: "gyana-app" }) },
+    });
+    const document = planDocument(stackRun);
+    const bucket = document.resources.find((r) => r.name === "gcp-uploads");
+    expect(bucket).toMatchObject({ protect: true, retainOnDelete: true, import: "gyana-app" });
+    expect(planText(stackRun)).toContain(
+      "gcp-uploads  [protected, retained on delete, import gyana-app]",
+    );
+    const keyResource = document.resources.find((r) => r.name === "gcp-app-key-initial");
+    expect(keyResource).toMatchObject({ protect: false, retainOnDelete: false, import: null });
+    expect(document.placeholders).toEqual([
+      "gyana:google.developers[0] = developer-change-me@gyana.co.uk",
+    ]);
+  });
+
+  it("warns, in the tree and the JSON, about each secret the stack file does not set", async () => {
+    const result = await plan(["prod", "--json"]);
+    const document = JSON.parse(result.stdout) as PlanDocument;
+    expect(document.missingSecrets).toEqual([
+      "gyana:hellonextSsoToken",
+      "gyana:honeybadgerApiKey",
+      "gyana:honeycombApiKey",
+      "gyana:segmentAnalyticsJsWriteKey",
+      "gyana:segmentAnalyticsWriteKey",
+      "gyana:sendgridApiKey",
+      "gyana:tlsCertificate",
+      "gyana:tlsPrivateKey",
+    ]);
+    const stackRun = await runTestStack("prod", { standInSecrets: true });
+    expect(planText(stackRun)).toContain(
+      "Warning: secrets not set in Pulumi.prod.yaml (this plan stood [secret] in; a real preview or up fails without them):\n" +
+        "    gyana:hellonextSsoToken: pulumi config set --secret gyana:hellonextSsoToken --stack prod\n",
+    );
+  });
 });
 
 describe("plan errors", () => {
-  it("an unknown stack exits 1 naming the allowed stacks", async () => {
-    const result = await plan(["production"]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('Unknown stack "production"');
-    expect(result.stderr).toContain("Allowed: dev, staging, prod.");
-    expect(result.stdout).toBe("");
-  });
-
-  it("no stack exits 2 with the usage", async () => {
-    const result = await plan([]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain("Usage: npm run plan -- <stack> [--json]");
-  });
-
   it("bad config fails with every problem before any resource is declared", async () => {
     await expect(
       runTestStack("prod", {

@@ -4,7 +4,7 @@
 // needs an add-on's output, so the Heroku part of a fresh up should last about D plus one write.
 import { changedSteps, upStack, type EngineState, type UpResult } from "../emulatedUp";
 import { placeholderOverrides } from "../stackFile";
-import { e2eSecrets, requireProgramFresh, startE2eEnvironment, writesOf } from "../e2e";
+import { e2eSecrets, requireProgramFresh, startE2eEnvironment, writesOf } from "../e2e/run";
 
 const STACK = "prod";
 const PROCESS_TYPES = {

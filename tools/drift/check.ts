@@ -1,7 +1,8 @@
 // Runs `pulumi preview --refresh --json` for one stack and turns the result into a verdict:
 // exit code and markdown report. The CLI is not installable on every machine (nor in this
-// repository's sandbox), so a missing CLI is a plain, expected outcome with its own exit code.
+// repository's sandbox), so a missing CLI is a plain, expected outcome with its own message.
 import { spawn } from "node:child_process";
+import { EXIT } from "../cli/exitCodes";
 import {
   errorsOf,
   formatDriftReport,
@@ -10,10 +11,12 @@ import {
   parsePreviewJson,
 } from "./report";
 
-export const EXIT_NO_DRIFT = 0;
-export const EXIT_DRIFT = 1;
-export const EXIT_NO_CLI = 2;
-export const EXIT_PREVIEW_FAILED = 3;
+// The shared exit codes (docs/commands.md): drift is the answer "no"; a missing CLI and a failed
+// preview both leave drift unknown.
+export const EXIT_NO_DRIFT = EXIT.OK;
+export const EXIT_DRIFT = EXIT.FAILED;
+export const EXIT_NO_CLI = EXIT.UNAVAILABLE;
+export const EXIT_PREVIEW_FAILED = EXIT.UNAVAILABLE;
 
 export interface DriftCheckOptions {
   stack: string;

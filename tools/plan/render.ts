@@ -6,6 +6,12 @@ export interface PlanResource {
   type: string;
   name: string;
   parent: string | null;
+  /** A protected resource cannot be deleted or replaced by an `up`. */
+  protect: boolean;
+  /** Deleting it from the program leaves it in the cloud. */
+  retainOnDelete: boolean;
+  /** The id of the existing resource this one adopts, or null. */
+  import: string | null;
   inputs: Record<string, unknown>;
 }
 
@@ -13,6 +19,10 @@ export interface PlanDocument {
   stack: string;
   resources: PlanResource[];
   outputs: Record<string, unknown>;
+  /** `key = value` of each `change-me` placeholder still to be replaced before a deploy. */
+  placeholders: string[];
+  /** Secret keys the stack needs but its file does not set: the plan stood `[secret]` in. */
+  missingSecrets: string[];
 }
 
 const HIDDEN_INPUTS = new Set(["__provider"]);
@@ -32,9 +42,14 @@ export function planDocument(run: StackRun): PlanDocument {
       type: resource.type,
       name: resource.name,
       parent: resource.parentUrn ? (nameByUrn.get(resource.parentUrn) ?? null) : null,
+      protect: resource.protect,
+      retainOnDelete: resource.retainOnDelete,
+      import: resource.importId || null,
       inputs: visibleInputs(resource),
     })),
     outputs: run.maskedOutputs,
+    placeholders: run.config.placeholders,
+    missingSecrets: run.missingSecrets,
   };
 }
 
@@ -88,6 +103,15 @@ export function planText(run: StackRun): string {
   if (run.config.placeholders.length > 0) {
     lines.push("", "Placeholders to replace before the first deploy of this stack:");
     for (const placeholder of run.config.placeholders) lines.push(`    ${placeholder}`);
+  }
+  if (run.missingSecrets.length > 0) {
+    lines.push(
+      "",
+      `Warning: secrets not set in Pulumi.${run.stack}.yaml (this plan stood [secret] in; a real preview or up fails without them):`,
+    );
+    for (const key of run.missingSecrets) {
+      lines.push(`    ${key}: pulumi config set --secret ${key} --stack ${run.stack}`);
+    }
   }
   lines.push("", `${run.resources.length} resources.`);
   return lines.join("\n");
