@@ -1,15 +1,24 @@
 // Heroku custom domain (Terraform: heroku_domain). The hostname is the domain's identity: a new
 // hostname is a new domain. The certificate it is served with (`sniEndpoint`) changes in place
 // with a PATCH. `cname` is the DNS target the hostname's CNAME record must point to.
+//
+// Heroku may not know the DNS target yet when it answers the create: the schema types `cname` as
+// null-or-string, and the heroku CLI polls `/apps/{app}/domains` until no custom domain has a null
+// `cname` (heroku/cli src/lib/certs/domains.ts, `waitForDomains`). So create waits (bounded, with
+// progress lines) until the target is there, and never returns a domain without one: the CNAME
+// record that depends on it must not be written with an empty target. A domain this create added
+// whose target does not come in time is removed again, so that nothing is left half-made.
 import * as pulumi from "@pulumi/pulumi";
-import { herokuClientFromEnv, isApiError } from "./client";
+import { herokuClientFromEnv, isApiError, type HerokuClient } from "./client";
 import {
   Failures,
   assertSameApp,
   deleteIgnoringNotFound,
   diffDeclared,
+  envMs,
   found,
   gone,
+  pollUntil,
   report,
   seg,
   unlessNotFound,
@@ -72,6 +81,27 @@ function outputsFrom(body: DomainBody, inputs: DomainInputs): DomainOutputs {
   };
 }
 
+/** Polls the domain (one GET each) until Heroku has assigned its DNS target. */
+async function withDnsTarget(
+  client: HerokuClient,
+  app: string,
+  body: DomainBody,
+): Promise<DomainBody> {
+  if (body.cname) return body;
+  return pollUntil<DomainBody>({
+    what: `the DNS target (cname) of domain ${body.hostname}`,
+    deadlineMs: envMs("HEROKU_DOMAIN_TARGET_TIMEOUT_MS", 5 * 60_000),
+    intervalMs: envMs("HEROKU_POLL_INTERVAL_MS", 2_000),
+    maxIntervalMs: envMs("HEROKU_POLL_MAX_INTERVAL_MS", 15_000),
+    probe: async () => {
+      const current = await client.get<DomainBody>(`/apps/${seg(app)}/domains/${seg(body.id)}`);
+      return current.cname
+        ? { done: true, value: current, status: "assigned" }
+        : { done: false, value: current, status: "not assigned yet" };
+    },
+  });
+}
+
 export const domainProvider: pulumi.dynamic.ResourceProvider<DomainInputs, DomainOutputs> = {
   async check(_olds, news) {
     const failures = new Failures();
@@ -118,7 +148,8 @@ export const domainProvider: pulumi.dynamic.ResourceProvider<DomainInputs, Domai
           : await client.patch<DomainBody>(`${path}/${seg(existing.id)}`, {
               sni_endpoint: inputs.sniEndpoint,
             });
-      return { id: body.id, outs: outputsFrom(body, inputs) };
+      const ready = await withDnsTarget(client, inputs.app, body);
+      return { id: ready.id, outs: outputsFrom(ready, inputs) };
     };
     if (inputs.adopt) {
       // Adopting: a domain already on the app is taken without trying to add it again.
@@ -132,7 +163,19 @@ export const domainProvider: pulumi.dynamic.ResourceProvider<DomainInputs, Domai
         hostname: inputs.hostname,
         sni_endpoint: inputs.sniEndpoint,
       });
-      return { id: body.id, outs: outputsFrom(body, inputs) };
+      let ready: DomainBody;
+      try {
+        ready = await withDnsTarget(client, inputs.app, body);
+      } catch (waitError) {
+        // Do not leave a domain behind that no state knows of: the next `up` starts clean.
+        await deleteIgnoringNotFound(() => client.delete(`${path}/${seg(body.id)}`));
+        throw new Error(
+          `${(waitError as Error).message}. Heroku added ${inputs.hostname} to app ${inputs.app} ` +
+            "but gave it no DNS target in time, so it was removed again and no DNS record was " +
+            "written; run `pulumi up` again (raise HEROKU_DOMAIN_TARGET_TIMEOUT_MS to wait longer).",
+        );
+      }
+      return { id: ready.id, outs: outputsFrom(ready, inputs) };
     } catch (err) {
       if (!isApiError(err, 422)) throw err;
       const existing = await unlessNotFound(() =>

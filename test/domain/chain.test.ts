@@ -67,9 +67,11 @@ describe("custom domain chain against the Heroku and GoDaddy emulators", () => {
       manualDnsRecords: [],
     });
     expect(up.maskedOutputs["certificateExpiry"]).not.toBe("[secret]");
+    // Each new domain's DNS target comes after its create: two GETs each (domainCnamePolls 1).
     expect(emus.heroku.counts()).toEqual({
       "POST /apps/{app}/sni-endpoints": 1,
       "POST /apps/{app}/domains": 2,
+      "GET /apps/{app}/domains/{domain}": 4,
     });
     expect(emus.godaddy.counts()).toEqual({ total: 4, GET: 2, PUT: 2 });
   });
@@ -134,7 +136,10 @@ describe("custom domain chain against the Heroku and GoDaddy emulators", () => {
       ["create", "domain-www-gyana-com"],
       ["create", "domain-www-gyana-com-cname"],
     ]);
-    expect(emus.heroku.counts()).toEqual({ "POST /apps/{app}/domains": 1 });
+    expect(emus.heroku.counts()).toEqual({
+      "POST /apps/{app}/domains": 1,
+      "GET /apps/{app}/domains/{domain}": 2,
+    });
     expect(sortByName(cnames()).map((r) => r.name)).toEqual(["app", "beta", "www"]);
   });
 
@@ -168,10 +173,8 @@ describe("custom domain chain against the Heroku and GoDaddy emulators", () => {
       `/apps/${PROD_APP}/sni-endpoints`,
       { certificate_chain: cert.certificateChain, private_key: cert.privateKey },
     );
-    const handDomain = await client.post<{ id: string; cname: string }>(
-      `/apps/${PROD_APP}/domains`,
-      { hostname: "app.gyana.com", sni_endpoint: handSni.id },
-    );
+    // Added by hand long ago: Heroku has assigned its DNS target since.
+    const handDomain = emus.heroku.state.createDomain(herokuApp(), "app.gyana.com", handSni.id);
     // The runbook pointed the GoDaddy host `beta` at app.gyana.com's DNS target.
     emus.godaddy.zones
       .get("gyana.com")

@@ -26,6 +26,9 @@ export async function startEmulators(): Promise<Emulators> {
     }),
   ]);
   heroku.state.createApp({ name: PROD_APP, region: "eu" });
+  // A new domain's DNS target comes a poll or two after its create: wait briefly between polls.
+  process.env["HEROKU_POLL_INTERVAL_MS"] = "5";
+  process.env["HEROKU_POLL_MAX_INTERVAL_MS"] = "20";
   process.env["HEROKU_API_URL"] = heroku.url;
   process.env["HEROKU_API_KEY"] = heroku.token;
   process.env["GODADDY_API_URL"] = godaddy.url;

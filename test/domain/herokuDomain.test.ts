@@ -40,6 +40,8 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   emu = await startHerokuEmulator();
+  process.env["HEROKU_POLL_INTERVAL_MS"] = "5";
+  process.env["HEROKU_POLL_MAX_INTERVAL_MS"] = "20";
   process.env["HEROKU_API_URL"] = emu.url;
   process.env["HEROKU_API_KEY"] = emu.token;
   emu.state.createApp({ name: "gyana-beta", region: "eu" });
@@ -201,17 +203,41 @@ describe("Domain, loaded from its serialized form", () => {
     expect(outs.cname).toMatch(/\.herokudns\.com$/);
   });
 
-  it("attaches the SNI endpoint and gives the DNS target as cname", async () => {
+  it("attaches the SNI endpoint and waits for the DNS target, which Heroku gives after the create", async () => {
     const sni = await createSni();
     emu.resetCounts();
     const { id, outs } = await domainProvider.create(
       await check(domainProvider, domainInputs({ sniEndpoint: sni.id })),
     );
-    expect(routes()).toEqual(["POST /apps/{app}/domains 201"]);
+    // The create and the first GET answer cname: null (domainCnamePolls 1), the next one has it.
+    expect(routes()).toEqual([
+      "POST /apps/{app}/domains 201",
+      "GET /apps/{app}/domains/{domain} 200",
+      "GET /apps/{app}/domains/{domain} 200",
+    ]);
     expect(outs).toMatchObject({ domainId: id, sniEndpoint: sni.id });
     const stored = emu.state.app("gyana-beta").domains.get(id);
     expect(stored?.sniEndpointId).toBe(sni.id);
     expect(outs.cname).toBe(stored?.cname);
+  });
+
+  it("gives up after its deadline when no DNS target comes, removes the domain it added and says so", async () => {
+    const before = process.env["HEROKU_DOMAIN_TARGET_TIMEOUT_MS"];
+    process.env["HEROKU_DOMAIN_TARGET_TIMEOUT_MS"] = "300";
+    emu.state.options.domainCnamePolls = 1_000;
+    try {
+      await expect(
+        domainProvider.create(await check(domainProvider, domainInputs())),
+      ).rejects.toThrow(
+        /timed out after \d+ s waiting for the DNS target \(cname\) of domain app\.gyana\.com.*it was removed again and no DNS record was written; run `pulumi up` again/s,
+      );
+    } finally {
+      if (before === undefined) delete process.env["HEROKU_DOMAIN_TARGET_TIMEOUT_MS"];
+      else process.env["HEROKU_DOMAIN_TARGET_TIMEOUT_MS"] = before;
+    }
+    const hostnames = [...emu.state.app("gyana-beta").domains.values()].map((d) => d.hostname);
+    expect(hostnames).not.toContain("app.gyana.com");
+    expect(emu.requests.at(-1)?.route).toBe("DELETE /apps/{app}/domains/{domain}");
   });
 
   it("refuses a hostname that is not fully qualified", async () => {

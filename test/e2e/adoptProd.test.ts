@@ -134,12 +134,24 @@ async function buildHandMadeProd(
     certificate_chain: secrets["gyana:tlsCertificate"],
     private_key: secrets["gyana:tlsPrivateKey"],
   });
-  const domains: Record<string, { id: string; cname: string }> = {};
+  const domains: Record<string, { id: string; cname: string | null }> = {};
   for (const hostname of runbook.herokuHosts) {
     domains[hostname] = await api("POST", `/apps/${APP}/domains`, {
       hostname,
       sni_endpoint: sni.id,
     });
+  }
+  // `heroku domains:add` waits until Heroku has given every new domain its DNS target
+  // (heroku/cli src/lib/certs/domains.ts, waitForDomains polls the domain list).
+  for (let poll = 0; Object.values(domains).some((d) => !d.cname); poll++) {
+    if (poll > 10) throw new Error("the emulator never assigned the DNS targets");
+    const listed = await api<{ hostname: string; cname: string | null }[]>(
+      "GET",
+      `/apps/${APP}/domains`,
+    );
+    for (const d of listed) {
+      if (d.cname && domains[d.hostname]) domains[d.hostname]!.cname = d.cname;
+    }
   }
   // GoDaddy's DNS manager: CNAMEs at Heroku DNS targets, TTL 600.
   const zone = godaddy.zones.get("gyana.com")!;

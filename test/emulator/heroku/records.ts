@@ -67,6 +67,10 @@ export interface DomainRecord {
   hostname: string;
   kind: "heroku" | "custom";
   cname: string | null;
+  /** The DNS target Heroku will assign; `cname` stays null until then. */
+  assignedCname?: string;
+  /** GETs of the domain (info or list) that still answer `cname: null`. */
+  cnamePollsLeft?: number;
   status: string;
   sniEndpointId: string | null;
   createdAt: Date;
@@ -216,5 +220,7 @@ export interface PromotionRecord {
 
 export interface StateOptions {
   addonProvisioningPolls: number;
+  /** GETs of a new custom domain that still answer `cname: null` after its create. */
+  domainCnamePolls: number;
   addonProvisioningDelayMs?: number;
 }

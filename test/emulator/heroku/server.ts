@@ -16,6 +16,11 @@ export interface HerokuEmulatorOptions {
   addonProvisioningPolls?: number;
   /** Alternative to polls: wall-clock delay before an add-on is provisioned. */
   addonProvisioningDelayMs?: number;
+  /**
+   * GETs of a new custom domain (info or list) that still answer `cname: null` after the create,
+   * which always does (default 1).
+   */
+  domainCnamePolls?: number;
   /** The accepted bearer token (default random). */
   token?: string;
   /** Tokens in the rate-limit bucket (default 1,000,000); an empty bucket answers 429. */
@@ -49,6 +54,7 @@ export async function startHerokuEmulator(
   const state = new EmulatorState({
     addonProvisioningPolls: options.addonProvisioningPolls ?? 2,
     addonProvisioningDelayMs: options.addonProvisioningDelayMs,
+    domainCnamePolls: options.domainCnamePolls ?? 1,
   });
   const faults = new Faults();
   const limiter = new RateLimiter(

@@ -511,7 +511,19 @@ export class EmulatorState {
     return found;
   }
 
-  createDomain(app: AppRecord, hostname: string, sniEndpoint: string | null): DomainRecord {
+  /**
+   * Adds a custom domain. Through the API (`viaApi`) its DNS target is not known at first: the
+   * schema types `cname` as null-or-string and the heroku CLI waits for it, polling
+   * `/apps/{app}/domains` until no custom domain has a null `cname` (heroku/cli
+   * src/lib/certs/domains.ts, `waitForDomains`). So the create answers null, and so do the next
+   * `domainCnamePolls` GETs. Called directly (a domain added by hand long ago) it has its target.
+   */
+  createDomain(
+    app: AppRecord,
+    hostname: string,
+    sniEndpoint: string | null,
+    viaApi = false,
+  ): DomainRecord {
     for (const other of this.apps.values()) {
       for (const d of other.domains.values()) {
         if (d.hostname === hostname) {
@@ -528,7 +540,10 @@ export class EmulatorState {
       id: newId(),
       hostname,
       kind: "custom",
-      cname: dnsTarget(),
+      cname: viaApi ? null : dnsTarget(),
+      ...(viaApi
+        ? { assignedCname: dnsTarget(), cnamePollsLeft: this.options.domainCnamePolls }
+        : {}),
       status: "pending",
       sniEndpointId: sniEndpoint === null ? null : this.sniEndpoint(app, sniEndpoint, 422).id,
       createdAt: now,
@@ -536,6 +551,17 @@ export class EmulatorState {
     };
     app.domains.set(domain.id, domain);
     return domain;
+  }
+
+  /** A GET of a domain whose DNS target is not assigned yet counts down, then assigns it. */
+  pollDomain(domain: DomainRecord): void {
+    if (domain.cname !== null || domain.assignedCname === undefined) return;
+    if ((domain.cnamePollsLeft ?? 0) > 0) {
+      domain.cnamePollsLeft = (domain.cnamePollsLeft ?? 0) - 1;
+      return;
+    }
+    domain.cname = domain.assignedCname;
+    domain.updatedAt = this.now();
   }
 
   sniEndpoint(app: AppRecord, identity: string, status = 404): SniEndpointRecord {

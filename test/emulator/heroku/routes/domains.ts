@@ -70,15 +70,18 @@ export const domainRoutes: Routes = {
   "POST /apps/{app}/domains": ({ state, params, body }) => {
     const app = state.app(params.app!);
     const b = body as { hostname: string; sni_endpoint: string | null };
-    return { body: domainShape(app, state.createDomain(app, b.hostname, b.sni_endpoint)) };
+    return { body: domainShape(app, state.createDomain(app, b.hostname, b.sni_endpoint, true)) };
   },
   "GET /apps/{app}/domains": ({ state, params }) => {
     const app = state.app(params.app!);
+    for (const d of app.domains.values()) state.pollDomain(d);
     return { list: [...app.domains.values()].map((d) => domainShape(app, d)) };
   },
   "GET /apps/{app}/domains/{domain}": ({ state, params }) => {
     const app = state.app(params.app!);
-    return { body: domainShape(app, state.domain(app, params.domain!)) };
+    const domain = state.domain(app, params.domain!);
+    state.pollDomain(domain);
+    return { body: domainShape(app, domain) };
   },
   "PATCH /apps/{app}/domains/{domain}": ({ state, params, body }) => {
     const app = state.app(params.app!);
