@@ -174,7 +174,8 @@ describe("custom domain chain against the Heroku and GoDaddy emulators", () => {
       { certificate_chain: cert.certificateChain, private_key: cert.privateKey },
     );
     // Added by hand long ago: Heroku has assigned its DNS target since.
-    const handDomain = emus.heroku.state.createDomain(herokuApp(), "app.gyana.com", handSni.id);
+    const handMade = emus.heroku.state.createDomain(herokuApp(), "app.gyana.com", handSni.id);
+    const handDomain = { id: handMade.id, cname: handMade.cname ?? "" };
     // The runbook pointed the GoDaddy host `beta` at app.gyana.com's DNS target.
     emus.godaddy.zones
       .get("gyana.com")

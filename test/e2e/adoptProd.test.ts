@@ -156,7 +156,7 @@ async function buildHandMadeProd(
   // GoDaddy's DNS manager: CNAMEs at Heroku DNS targets, TTL 600.
   const zone = godaddy.zones.get("gyana.com")!;
   for (const [host, hostname] of Object.entries(runbook.cnames)) {
-    zone.push({ type: "CNAME", name: host, data: domains[hostname]!.cname, ttl: 600 });
+    zone.push({ type: "CNAME", name: host, data: domains[hostname]!.cname ?? "", ttl: 600 });
   }
   zone.push({ type: "A", name: "@", data: "192.0.2.10", ttl: 3600 });
   // `heroku pipelines:create gyana -a gyana-beta -s production`.
