@@ -204,8 +204,9 @@ export class HerokuClient {
     return this.request<T>("GET", path).then((r) => r.body);
   }
 
-  post<T>(path: string, body?: unknown): Promise<T> {
-    return this.request<T>("POST", path, body).then((r) => r.body);
+  /** `headers`: extra request headers, e.g. `Heroku-Two-Factor-Code` (redacted in errors). */
+  post<T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+    return this.request<T>("POST", path, body, undefined, headers).then((r) => r.body);
   }
 
   patch<T>(path: string, body?: unknown): Promise<T> {
@@ -243,7 +244,13 @@ export class HerokuClient {
   private redactedHeaders(headers: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(headers)) {
-      out[k.toLowerCase()] = k.toLowerCase() === "authorization" ? `Bearer ${REDACTED}` : v;
+      const name = k.toLowerCase();
+      out[name] =
+        name === "authorization"
+          ? `Bearer ${REDACTED}`
+          : name === "heroku-two-factor-code"
+            ? REDACTED
+            : v;
     }
     return out;
   }
@@ -258,9 +265,11 @@ export class HerokuClient {
     path: string,
     body?: unknown,
     range?: string,
+    extraHeaders: Record<string, string> = {},
   ): Promise<{ status: number; headers: Headers; body: T }> {
     const url = `${this.baseUrl}${path.startsWith("/") ? path : `/${path}`}`;
     const headers: Record<string, string> = {
+      ...extraHeaders,
       Accept: "application/vnd.heroku+json; version=3",
       Authorization: `Bearer ${this.token}`,
       "User-Agent": this.userAgent,

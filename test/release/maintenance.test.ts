@@ -1,8 +1,9 @@
-// Maintenance mode around a change: the state found is the state left, whatever happens.
+// Maintenance mode around a change: on for the change, off again after success, and left on
+// after a failure that may have changed something, with what to do next.
 import { describe, expect, it } from "vitest";
 import type { HerokuClient } from "../../providers/heroku/client";
 import type { Io } from "../../tools/release/cli";
-import { withMaintenance } from "../../tools/release/maintenance";
+import { withMaintenance, type MaintenanceOptions } from "../../tools/release/maintenance";
 
 function fakeHeroku(initially: boolean, failRestore = false) {
   const calls: string[] = [];
@@ -30,17 +31,63 @@ function io() {
   return { terminal, lines };
 }
 
+class NothingDone extends Error {}
+
+const options = (enable: boolean, require: boolean): MaintenanceOptions => ({
+  enable,
+  require,
+  leftOn: {
+    why: "the change stopped part way",
+    finish: "Finish it",
+    nothingChanged: (error) => error instanceof NothingDone,
+  },
+});
+
 describe("withMaintenance", () => {
-  it("turns maintenance on for the change and off again after a failure, rethrowing the failure", async () => {
+  it("turns maintenance on for the change and off again after it succeeds", async () => {
     const heroku = fakeHeroku(false);
-    const { terminal } = io();
+    const { terminal, lines } = io();
+    expect(
+      await withMaintenance(
+        heroku.client,
+        "gyana-beta",
+        terminal,
+        options(true, true),
+        async () => 7,
+      ),
+    ).toBe(7);
+    expect(heroku.calls).toEqual(["maintenance true", "maintenance false"]);
+    expect(lines.at(-1)).toBe("Maintenance mode turned back off for gyana-beta.");
+  });
+
+  it("leaves maintenance on after a failure, saying why and how to finish or turn it off", async () => {
+    const heroku = fakeHeroku(false);
+    const { terminal, lines } = io();
     await expect(
-      withMaintenance(heroku.client, "gyana-beta", terminal, { enable: true, require: true }, () =>
+      withMaintenance(heroku.client, "gyana-beta", terminal, options(true, true), () =>
         Promise.reject(new Error("migrate failed")),
       ),
     ).rejects.toThrow("migrate failed");
+    expect(heroku.calls).toEqual(["maintenance true"]);
+    expect(heroku.state()).toBe(true);
+    expect(lines.at(-1)).toBe(
+      "Maintenance mode is still ON for gyana-beta: the change stopped part way. Finish it, or, " +
+        "once you are sure the site is safe to serve, turn it off: heroku maintenance:off --app gyana-beta",
+    );
+  });
+
+  it("turns it back off after a failure that changed nothing", async () => {
+    const heroku = fakeHeroku(false);
+    const { terminal, lines } = io();
+    await expect(
+      withMaintenance(heroku.client, "gyana-beta", terminal, options(true, true), () =>
+        Promise.reject(new NothingDone("refused")),
+      ),
+    ).rejects.toThrow("refused");
     expect(heroku.calls).toEqual(["maintenance true", "maintenance false"]);
-    expect(heroku.state()).toBe(false);
+    expect(lines.at(-1)).toBe(
+      "Maintenance mode turned back off for gyana-beta: nothing was changed.",
+    );
   });
 
   it("leaves maintenance on when it was on before", async () => {
@@ -51,7 +98,7 @@ describe("withMaintenance", () => {
         heroku.client,
         "gyana-beta",
         terminal,
-        { enable: true, require: true },
+        options(true, true),
         async () => 7,
       ),
     ).toBe(7);
@@ -65,40 +112,21 @@ describe("withMaintenance", () => {
       heroku.client,
       "gyana-beta",
       terminal,
-      { enable: false, require: false },
+      options(false, false),
       async () => 1,
     );
     expect(heroku.calls).toEqual([]);
   });
 
-  it("says how to finish by hand when the restore itself fails", async () => {
+  it("says how to finish by hand when turning it off fails", async () => {
     const heroku = fakeHeroku(false, true);
     const { terminal, lines } = io();
     await expect(
-      withMaintenance(
-        heroku.client,
-        "gyana-beta",
-        terminal,
-        { enable: true, require: true },
-        async () => 1,
-      ),
+      withMaintenance(heroku.client, "gyana-beta", terminal, options(true, true), async () => 1),
     ).rejects.toThrow("503 unavailable");
     expect(lines.at(-1)).toBe(
       "ERROR: could not turn maintenance mode back off for gyana-beta: 503 unavailable\n" +
         "  Run: heroku maintenance:off --app gyana-beta",
     );
-    // A failed change keeps its own error; the failed restore is still reported.
-    const second = io();
-    const again = fakeHeroku(false, true);
-    await expect(
-      withMaintenance(
-        again.client,
-        "gyana-beta",
-        second.terminal,
-        { enable: true, require: true },
-        () => Promise.reject(new Error("migrate failed")),
-      ),
-    ).rejects.toThrow("migrate failed");
-    expect(second.lines.at(-1)).toContain("Run: heroku maintenance:off --app gyana-beta");
   });
 });

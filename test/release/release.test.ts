@@ -2,104 +2,11 @@
 // gyana-release (staging) and gyana-beta (production), and a second pipeline that must not mix.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { HerokuClient, type RetryEvent } from "../../providers/heroku/client";
-import type { Io } from "../../tools/release/cli";
-import { runRelease } from "../../tools/release/main";
-import type { Clock } from "../../tools/release/poll";
-import { startHerokuEmulator, type HerokuEmulator } from "../emulator/heroku";
+import { describe, expect, it } from "vitest";
+import { useReleaseWorld } from "./harness";
 
-const PROCFILE = {
-  release: "python manage.py migrate",
-  web: "gunicorn gyana.wsgi --log-file - --threads 4",
-  worker: "celery -A gyana worker -l INFO -c 2 -Q celery",
-  priority: "celery -A gyana worker -l INFO -c 2 -Q priority",
-  beat: "celery -A gyana beat -l INFO",
-};
-
-let emu: HerokuEmulator;
-let api: HerokuClient;
-
-beforeEach(async () => {
-  emu = await startHerokuEmulator();
-  api = new HerokuClient({ token: emu.token, baseUrl: emu.url, sleep: async () => undefined });
-  const { state } = emu;
-  state.setClock(new Date("2026-11-20T09:00:00Z"), 60_000);
-  for (const name of ["gyana-release", "gyana-beta", "gyana-sandbox"]) {
-    state.createApp({ name, region: "eu" });
-  }
-  state.deploy("gyana-beta", { processTypes: PROCFILE, description: "Deploy 5d1e2a7" });
-  state.deploy("gyana-release", { processTypes: PROCFILE, description: "Deploy 5d1e2a7" });
-  state.deploy("gyana-release", { processTypes: PROCFILE, description: "Deploy 9c3f0b4" });
-  state.deploy("gyana-sandbox", { processTypes: PROCFILE, description: "Deploy 0000001" });
-  const gyana = await api.post<{ id: string }>("/pipelines", { name: "gyana" });
-  const other = await api.post<{ id: string }>("/pipelines", { name: "sandbox" });
-  for (const [app, pipeline, stage] of [
-    ["gyana-release", gyana.id, "staging"],
-    ["gyana-beta", gyana.id, "production"],
-    ["gyana-sandbox", other.id, "staging"],
-  ] as const) {
-    await api.post("/pipeline-couplings", { app, pipeline, stage });
-  }
-  emu.resetCounts();
-});
-
-afterEach(async () => {
-  expect(emu.violations).toEqual([]);
-  await emu.close();
-});
-
-async function release(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const retries: RetryEvent[] = [];
-  const io: Io = {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    interactive: false,
-    ask: () => Promise.reject(new Error("no terminal")),
-  };
-  let now = Date.parse("2026-11-25T19:00:00Z");
-  const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) };
-  const code = await runRelease(argv, {
-    io,
-    clock,
-    heroku: () =>
-      new HerokuClient({
-        token: emu.token,
-        baseUrl: emu.url,
-        sleep: clock.sleep,
-        onRetry: (e) => retries.push(e),
-      }),
-  });
-  return { code, out, err };
-}
-
-const staging = () => emu.state.app("gyana-release");
-const prod = () => emu.state.app("gyana-beta");
-const writes = () =>
-  emu.requests
-    .filter((r) => r.method !== "GET")
-    .map((r) => `${r.method} ${r.path} ${JSON.stringify(r.body ?? null)}`);
-
-/** Promoted releases run a release phase: pending for `polls` GETs, then `outcome`. */
-function releasePhase(polls: number, outcome: "succeeded" | "failed"): void {
-  const state = emu.state;
-  const create = state.createRelease.bind(state);
-  state.createRelease = (app, input) =>
-    create(
-      app,
-      input.description.startsWith("Promote") ? { ...input, pendingPolls: polls } : input,
-    );
-  const poll = state.pollRelease.bind(state);
-  state.pollRelease = (app, r) => {
-    if (outcome === "failed" && r.status === "pending" && r.pendingPolls === 0) {
-      r.status = "failed";
-      return;
-    }
-    poll(app, r);
-  };
-}
+const world = useReleaseWorld();
+const { release, staging, prod, writes, releasePhase } = world;
 
 describe("dry run", () => {
   it("prints the source's release and slug, the target's current release and the steps, and changes nothing", async () => {
@@ -117,12 +24,22 @@ describe("dry run", () => {
       `target: gyana-beta [production] current release v${target.version} (id ${target.id}) "Deploy 5d1e2a7"`,
     );
     expect(text).toContain(
-      `1. promote gyana-release v${source.version} (slug ${source.slug!.id}) to gyana-beta through pipeline gyana (POST /pipeline-promotions; no rebuild)`,
+      `1. promote gyana-release v${source.version} (slug ${source.slug!.id}) to gyana-beta through pipeline gyana: the same build, not rebuilt`,
     );
+    expect(text).not.toContain("POST ");
+    expect(text).toContain(
+      `To undo it afterwards (reverses the migrations it applies, then the code): npm run rollback -- --stack prod --to ${target.version}`,
+    );
+    expect(text).toContain(
+      "Until the release is done and checked: merge nothing to main, and approve no waiting Up " +
+        "deployment (an Up that changes config vars makes a release whose release phase runs " +
+        "migrate).",
+    );
+    expect(text).not.toContain("WARNING");
     expect(run.err).toContain(
       "Dry run: nothing was changed. Add --execute to carry out these steps.",
     );
-    expect(emu.writes()).toBe(0);
+    expect(world.emu().writes()).toBe(0);
   });
 });
 
@@ -132,7 +49,10 @@ describe("the entry point", () => {
     const child = spawn(
       join(root, "node_modules", ".bin", "tsx"),
       ["tools/release.ts", "--from", "staging", "--to", "prod"],
-      { cwd: root, env: { ...process.env, HEROKU_API_KEY: emu.token, HEROKU_API_URL: emu.url } },
+      {
+        cwd: root,
+        env: { ...process.env, HEROKU_API_KEY: world.emu().token, HEROKU_API_URL: world.emu().url },
+      },
     );
     let stdout = "";
     let stderr = "";
@@ -142,7 +62,7 @@ describe("the entry point", () => {
     expect(stderr).toBe("Dry run: nothing was changed. Add --execute to carry out these steps.\n");
     expect(code).toBe(0);
     expect(stdout).toContain("Release plan: gyana-release → gyana-beta (pipeline gyana, ");
-    expect(emu.writes()).toBe(0);
+    expect(world.emu().writes()).toBe(0);
   });
 });
 
@@ -156,7 +76,9 @@ describe("--execute", () => {
     expect(run.code).toBe(0);
     expect(writes()).toEqual([
       `POST /pipeline-promotions ${JSON.stringify({
-        pipeline: { id: [...emu.state.pipelines.values()].find((p) => p.name === "gyana")!.id },
+        pipeline: {
+          id: [...world.emu().state.pipelines.values()].find((p) => p.name === "gyana")!.id,
+        },
         source: { app: { id: staging().id }, release: { id: source.id } },
         targets: [{ app: { id: prod().id } }],
       })}`,
@@ -168,14 +90,21 @@ describe("--execute", () => {
       description: `Promote gyana-release v${source.version}`,
     });
     expect(created.slug?.id).toBe(source.slug?.id);
-    expect(
-      run.err.some((l) => l.includes(`v${created.version} is pending (release phase), waiting`)),
-    ).toBe(true);
-    expect(run.out.at(-1)).toMatch(
-      new RegExp(
-        `^Released gyana-beta v${created.version}: v${created.version} \\(id ${created.id}\\) .* succeeded, slug ${source.slug!.id}$`,
-      ),
+    // Each waiting line says how long it has waited and when it gives up.
+    expect(run.err).toContain("  promotion pending, waiting (0s so far; gives up at 19:20:00Z)");
+    expect(run.err).toContain(
+      `  gyana-beta v${created.version} is pending (release phase), waiting (0s so far; gives up at 19:20:01Z)`,
     );
+    expect(run.err).toContain(
+      `  gyana-beta v${created.version} is pending (release phase), waiting (1s so far; gives up at 19:20:01Z)`,
+    );
+    const previous = prod().releases[before - 1]!;
+    expect(run.out.slice(-3)).toEqual([
+      `Released gyana-beta v${created.version} (id ${created.id}) "Promote gyana-release v${source.version}", ` +
+        `created ${created.createdAt.toISOString().replace(/\.\d{3}Z$/, "Z")}, succeeded, slug ${source.slug!.id}`,
+      `If the smoke test fails, undo it with: npm run rollback -- --stack prod --to ${previous.version}`,
+      "Until the smoke test passes: merge nothing to main, and approve no waiting Up deployment.",
+    ]);
     // The staging app is untouched: nothing was rebuilt there.
     expect(staging().releases.at(-1)!.id).toBe(source.id);
   });
@@ -198,7 +127,7 @@ describe("--execute", () => {
     expect(prod().maintenance).toBe(false);
   });
 
-  it("reports a failed release phase, restores maintenance and exits 1", async () => {
+  it("reports a failed release phase, leaves maintenance on and points at the rollback", async () => {
     releasePhase(1, "failed");
     const run = await release([
       "--from",
@@ -211,18 +140,25 @@ describe("--execute", () => {
     ]);
     expect(run.code).toBe(1);
     const failed = prod().releases.at(-1)!;
-    expect(run.err.at(-1)).toBe(
+    const previous = failed.version - 1;
+    expect(run.err.slice(-3)).toEqual([
+      "Maintenance mode is still ON for gyana-beta: the release did not finish, and a release " +
+        "phase that failed may have applied part of its migrations under the code still " +
+        "running. Roll back (below), or, once you are sure the site is safe to serve, turn it " +
+        "off: heroku maintenance:off --app gyana-beta",
       `error: gyana-beta's release v${failed.version} is failed: its release phase failed, so Heroku ` +
         `kept the previous release running. See heroku releases:output v${failed.version} --app gyana-beta`,
-    );
-    expect(prod().maintenance).toBe(false);
+      `Migrations the release phase applied before it stopped stay applied. To reverse them and ` +
+        `return gyana-beta to v${previous}: npm run rollback -- --stack prod --to ${previous}`,
+    ]);
+    expect(prod().maintenance).toBe(true);
   });
 
   it("refuses without --yes when there is no terminal, changing nothing", async () => {
     const run = await release(["--from", "staging", "--to", "prod", "--execute"]);
     expect(run.code).toBe(1);
     expect(run.err.at(-1)).toContain("refused: stdin is not a terminal");
-    expect(emu.writes()).toBe(0);
+    expect(world.emu().writes()).toBe(0);
   });
 });
 
@@ -240,11 +176,11 @@ describe("refusals", () => {
     expect(run.err.at(-1)).toMatch(
       /^refused: gyana-sandbox \(pipeline [0-9a-f-]+\) and gyana-beta \(pipeline [0-9a-f-]+\) are not in the same pipeline, so a promotion cannot carry the slug between them$/,
     );
-    expect(emu.writes()).toBe(0);
+    expect(world.emu().writes()).toBe(0);
   });
 
   it("refuses an app that is in no pipeline", async () => {
-    emu.state.createApp({ name: "gyana-dev", region: "eu" });
+    world.emu().state.createApp({ name: "gyana-dev", region: "eu" });
     const run = await release(["--from", "dev", "--to", "prod"]);
     expect(run.code).toBe(1);
     expect(run.err.at(-1)).toBe("refused: gyana-dev is not in a pipeline");
@@ -260,7 +196,7 @@ describe("refusals", () => {
         "deploy there is still running or has failed, so it is not the build QA signed off. " +
         "Promote once its newest release has succeeded.",
     );
-    expect(emu.writes()).toBe(0);
+    expect(world.emu().writes()).toBe(0);
   });
 
   it("rejects the same app on both sides and missing arguments, with the usage", async () => {
@@ -272,6 +208,23 @@ describe("refusals", () => {
     const missing = await release(["--from", "staging"]);
     expect(missing.code).toBe(2);
     expect(missing.err[0]).toMatch(/^error: give --to <stack> \(or --to-app <name>\)\n\nUsage:/);
-    expect(emu.requests).toEqual([]);
+    const both = await release([
+      "--from",
+      "staging",
+      "--from-app",
+      "gyana-sandbox",
+      "--to",
+      "prod",
+    ]);
+    expect(both.code).toBe(2);
+    expect(both.err[0]).toMatch(
+      /^error: give --from or --from-app, not both: --from staging and --from-app gyana-sandbox could name different apps\n\nUsage:/,
+    );
+    const unknown = await release(["--from", "qa", "--to", "prod"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err[0]).toMatch(
+      /^error: unknown stack "qa"; allowed: dev, staging, prod \(or pass --from-app <name>\)\n\nUsage:/,
+    );
+    expect(world.emu().requests).toEqual([]);
   });
 });

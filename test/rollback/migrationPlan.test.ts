@@ -178,8 +178,11 @@ describe("--since: the plan from a known cut-off, without Heroku", () => {
         app: null,
         djangoApp: m.app,
         migration: m.name,
-        command: `python manage.py migrate ${m.app} ${m.name}`,
-        description: `run \`python manage.py migrate ${m.app} ${m.name}\``,
+        command: `python manage.py migrate -- ${m.app} ${m.name}`,
+        unappliesAll: m.name === "zero",
+        description:
+          `run \`python manage.py migrate -- ${m.app} ${m.name}\`` +
+          (m.name === "zero" ? ` (unapplies EVERY migration of ${m.app})` : ""),
       })),
     );
   });
@@ -197,9 +200,9 @@ describe("--since: the plan from a known cut-off, without Heroku", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("cut-off:        2026-11-20T14:00:00Z (given with --since)");
     expect(result.stdout).toContain(
-      "nodes        → zero                       (unapplies 0002_node_error, 0001_initial)",
+      "nodes        → zero                       (unapplies EVERY migration of nodes: 0002_node_error, 0001_initial; drops its tables and their data)",
     );
-    expect(result.stdout).toContain("1. run `python manage.py migrate nodes zero`");
+    expect(result.stdout).toContain("1. run `python manage.py migrate -- nodes zero`");
     expect(result.stderr).toContain("TLS disable: sslmode=disable in the URL");
   });
 

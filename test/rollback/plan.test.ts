@@ -8,13 +8,9 @@ import { pollUntil } from "../../tools/release/poll";
 import type { Release } from "../../tools/release/releases";
 import { herokuAppForStack } from "../../tools/release/stackApp";
 import { parseRollbackArgs, resumeCommand } from "../../tools/rollback/args";
-import {
-  changedConfigVarNames,
-  configVarLines,
-  parseVersion,
-  planSteps,
-  resolveTarget,
-} from "../../tools/rollback/plan";
+import { changedConfigVarNames, configVarLines } from "../../tools/rollback/configVars";
+import { checkDjangoNames, isAppLabel, isMigrationName } from "../../tools/rollback/djangoNames";
+import { migrateCommand, parseVersion, planSteps, resolveTarget } from "../../tools/rollback/plan";
 
 function release(version: number, createdAt: string, extra: Partial<Release> = {}): Release {
   return {
@@ -132,6 +128,51 @@ describe("the steps of a plan", () => {
   });
 });
 
+describe("names from django_migrations", () => {
+  it("accepts what Django can produce, Unicode identifiers included", () => {
+    expect(["nodes", "_private", "café", "app2"].every(isAppLabel)).toBe(true);
+    expect(
+      ["0001_initial", "0002_auto_20210301_1200", "0003_café", "zero"].every(isMigrationName),
+    ).toBe(true);
+  });
+
+  it("refuses what could become an option or shell syntax", () => {
+    expect(["-x", "--fake", "2fa", "a b", "a;b", "", "a-b", "a.b"].some(isAppLabel)).toBe(false);
+    expect(
+      ["--fake", "-1", "0001 x", "0001;rm", "$(x)", "`x`", "0001\n", ""].some(isMigrationName),
+    ).toBe(false);
+  });
+
+  it("lists every bad name at once", () => {
+    const target = (app: string, name: string, reverses: string[]) => ({
+      app,
+      name,
+      reverses,
+      lastApplied: "2026-11-20T14:00:00Z",
+    });
+    expect(() =>
+      checkDjangoNames([
+        target("nodes", "zero", ["0001_initial"]),
+        target("-x", "zero", ["0001_initial"]),
+        target("projects", "--fake", ["0002 y"]),
+      ]),
+    ).toThrow(
+      'app "-x" (an app label is a Python identifier); migration "--fake" of app "projects" ' +
+        '(a migration name is letters, digits and underscores); migration "0002 y" of app ' +
+        '"projects" (a migration name is letters, digits and underscores)',
+    );
+  });
+
+  it("never builds a migrate command from anything else, and ends options with --", () => {
+    expect(migrateCommand({ app: "projects", name: "0030_project_cname" })).toBe(
+      "python manage.py migrate -- projects 0030_project_cname",
+    );
+    expect(() => migrateCommand({ app: "--database=x", name: "zero" })).toThrow(
+      'refusing to build a migrate command from "--database=x" "zero": not Django identifiers',
+    );
+  });
+});
+
 describe("the config vars a rollback restores", () => {
   it("names every var added, removed or changed since the target, sorted, and no value", () => {
     const current = { A: "1", B: "same", NEW: "x", SECRET_KEY: "s3cret-now" };
@@ -204,11 +245,33 @@ describe("rollback arguments", () => {
       "--json prints the plan only; run --execute without --json",
     );
     expect(usage(["--stack", "prod", "--to", "41", "--force"])).toMatch(
-      /^Unknown option '--force' \(allowed: --stack, --app, --to, --since, --database-url, --no-ssl, --json, --execute, --maintenance, --yes, --help\)$/,
+      /^Unknown option '--force' \(allowed: --stack, --app, --to, --since, --database-url, --no-ssl, --json, --execute, --maintenance, --yes, --allow-zero, --verbose, --help\)$/,
     );
   });
 
-  it("resumes with the same command, never echoing the database URL", () => {
+  it("takes only Django app labels for --allow-zero", () => {
+    expect(usage(["--stack", "prod", "--to", "41", "--allow-zero", "--fake"])).toMatch(
+      /^--allow-zero "--fake" is not a Django app label; allowed: a Python identifier such as nodes$/,
+    );
+    expect(
+      parseRollbackArgs([
+        "--stack",
+        "prod",
+        "--to",
+        "41",
+        "--allow-zero",
+        "nodes",
+        "--allow-zero",
+        "reports",
+      ]).allowZero,
+    ).toEqual(["nodes", "reports"]);
+  });
+
+  it("answers -h like --help", () => {
+    expect(parseRollbackArgs(["-h"]).help).toBe(true);
+  });
+
+  it("resumes with the same command, never with a database URL", () => {
     const args = parseRollbackArgs([
       "--stack",
       "prod",
@@ -221,7 +284,7 @@ describe("rollback arguments", () => {
       "--yes",
     ]);
     expect(resumeCommand(args)).toBe(
-      'npm run rollback -- --stack prod --to 41 --database-url "$DATABASE_URL" --execute --maintenance',
+      "npm run rollback -- --stack prod --to 41 --execute --maintenance",
     );
   });
 });
@@ -237,10 +300,13 @@ describe("the stack's Heroku app", () => {
       writeFileSync(join(root, "Pulumi.dev.yaml"), "config:\n  gyana:environment: dev\n");
       expect(herokuAppForStack("prod", root)).toBe("gyana-beta-eu");
       expect(() => herokuAppForStack("dev", root)).toThrow(
-        "Pulumi.dev.yaml has no gyana:heroku.app; set it or pass --app",
+        "Pulumi.dev.yaml has no gyana:heroku.app; set it or pass --app <name>",
       );
       expect(() => herokuAppForStack("qa", root)).toThrow(
-        'unknown stack "qa"; allowed: dev, staging, prod (or pass --app)',
+        'unknown stack "qa"; allowed: dev, staging, prod (or pass --app <name>)',
+      );
+      expect(() => herokuAppForStack("qa", root, "--from-app")).toThrow(
+        'unknown stack "qa"; allowed: dev, staging, prod (or pass --from-app <name>)',
       );
     } finally {
       rmSync(root, { recursive: true, force: true });

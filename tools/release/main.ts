@@ -16,16 +16,19 @@ import {
 import { parseReleaseArgs, RELEASE_USAGE, type ReleaseArgs } from "./args";
 import { withMaintenance } from "./maintenance";
 import {
+  backwardsWarning,
   checkPromotion,
+  releasePlanJson,
   releasePlanText,
   releaseSteps,
   ReleasePlanError,
+  undoCommand,
   type AppInfo,
   type Coupling,
   type ReleasePlan,
 } from "./plan";
 import type { Clock } from "./poll";
-import { promote } from "./promote";
+import { promote, PromotionNotStartedError } from "./promote";
 import { currentRelease, describeRelease, listReleases } from "./releases";
 import { herokuAppForStack } from "./stackApp";
 
@@ -34,6 +37,8 @@ export interface ReleaseDeps {
   heroku: () => HerokuClient;
   clock: Clock;
   stackRoot?: string;
+  /** For HEROKU_TWO_FACTOR_CODE. Default `process.env`. */
+  env?: Record<string, string | undefined>;
 }
 
 export async function runRelease(argv: string[], deps: ReleaseDeps): Promise<number> {
@@ -67,8 +72,9 @@ async function coupling(client: HerokuClient, app: string): Promise<Coupling | u
 
 async function release(args: ReleaseArgs, deps: ReleaseDeps): Promise<number> {
   const { io } = deps;
-  const sourceName = args.fromApp ?? herokuAppForStack(args.from ?? "", deps.stackRoot);
-  const targetName = args.toApp ?? herokuAppForStack(args.to ?? "", deps.stackRoot);
+  const sourceName =
+    args.fromApp ?? herokuAppForStack(args.from ?? "", deps.stackRoot, "--from-app");
+  const targetName = args.toApp ?? herokuAppForStack(args.to ?? "", deps.stackRoot, "--to-app");
   if (sourceName === targetName) {
     throw new UsageError(`the source and target are the same app (${sourceName})`);
   }
@@ -94,31 +100,77 @@ async function release(args: ReleaseArgs, deps: ReleaseDeps): Promise<number> {
   const pipeline = await client.get<{ id: string; name: string }>(
     `/pipelines/${seg(apiId(sourceCoupling.pipeline.id, "the pipeline"))}`,
   );
-  const partial = {
+  const sides = {
     source: { app: source, coupling: sourceCoupling, release: sourceRelease },
     target: { app: target, coupling: targetCoupling, release: currentRelease(targetReleases) },
+  };
+  const partial = {
+    ...sides,
     pipeline: { id: pipeline.id, name: pipeline.name },
     maintenance: args.maintenance,
   };
-  const plan: ReleasePlan = { ...partial, steps: releaseSteps(partial) };
-  for (const line of releasePlanText(plan)) io.out(line);
+  const plan: ReleasePlan = {
+    ...partial,
+    steps: releaseSteps(partial),
+    undo: undoCommand(sides.target, { stack: args.to, app: args.toApp }),
+    warnings: backwardsWarning(sides.source, sides.target),
+  };
+  if (args.json) {
+    io.out(JSON.stringify(releasePlanJson(plan), null, 2));
+    for (const warning of plan.warnings) io.err(`WARNING: ${warning}`);
+  } else {
+    for (const line of releasePlanText(plan, { verbose: args.verbose })) io.out(line);
+  }
 
   if (!args.execute) {
     io.err("Dry run: nothing was changed. Add --execute to carry out these steps.");
     return EXIT_OK;
   }
+  const backwards = plan.warnings.length > 0 ? " BACKWARDS" : "";
   await confirm(io, {
     yes: args.yes,
-    question: `Promote ${source.name} v${sourceRelease.version} to ${target.name}?`,
+    question: `Promote${backwards} ${source.name} v${sourceRelease.version} to ${target.name}?`,
     expected: target.name,
   });
-  const created = await withMaintenance(
-    client,
-    target.name,
-    io,
-    { enable: args.maintenance, require: false },
-    () => promote(client, plan, deps),
-  );
-  io.out(`Released ${target.name} v${created.version}: ${describeRelease(created)}`);
-  return EXIT_OK;
+  const env = deps.env ?? process.env;
+  try {
+    const created = await withMaintenance(
+      client,
+      target.name,
+      io,
+      {
+        enable: args.maintenance,
+        require: false,
+        leftOn: {
+          why:
+            "the release did not finish, and a release phase that failed may have applied part " +
+            "of its migrations under the code still running",
+          finish: plan.undo ? `Roll back (below)` : "Check heroku releases",
+          nothingChanged: (error) =>
+            error instanceof PromotionNotStartedError || error instanceof RefusedError,
+        },
+      },
+      () =>
+        promote(client, plan, {
+          io,
+          clock: deps.clock,
+          secondFactor: { given: args.twoFactorCode ?? env["HEROKU_TWO_FACTOR_CODE"] },
+        }),
+    );
+    io.out(`Released ${target.name} ${describeRelease(created)}`);
+    if (plan.undo) io.out(`If the smoke test fails, undo it with: ${plan.undo}`);
+    io.out(
+      "Until the smoke test passes: merge nothing to main, and approve no waiting Up deployment.",
+    );
+    return EXIT_OK;
+  } catch (error) {
+    const started = !(error instanceof PromotionNotStartedError || error instanceof RefusedError);
+    if (!started || !plan.undo) throw error;
+    io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(
+      `Migrations the release phase applied before it stopped stay applied. To reverse them and ` +
+        `return ${target.name} to v${sides.target.release?.version}: ${plan.undo}`,
+    );
+    return EXIT_FAILED;
+  }
 }

@@ -1,6 +1,7 @@
-// Maintenance mode around a change: turn it on only when asked, and always put back exactly the
-// state found, also when the change fails. A restore that itself fails is reported with the
-// command that finishes the job by hand, never swallowed.
+// Maintenance mode around a change: turn it on only when asked, turn it back off after success,
+// and after a failure leave it on: a change that stopped part way (a database half migrated or
+// half reversed) must not meet live traffic until someone has looked. The operator is told why
+// and how to finish or to turn it off. A failure that changed nothing restores it at once.
 import type { HerokuClient } from "../../providers/heroku/client";
 import { appPath, RefusedError, type Io } from "./cli";
 
@@ -11,11 +12,34 @@ export interface MaintenanceOptions {
   require: boolean;
   /** Why maintenance is required, for the refusal. */
   reason?: string;
+  /** What to tell the operator when a failure leaves maintenance on. */
+  leftOn: {
+    /** "the rollback stopped part way, so the database may be half reversed" */
+    why: string;
+    /** "Finish the rollback (below)" */
+    finish: string;
+    /** True for a failure that changed nothing: then maintenance is turned back off. */
+    nothingChanged?: (error: unknown) => boolean;
+  };
 }
 
 export async function maintenanceState(client: HerokuClient, app: string): Promise<boolean> {
   const info = await client.get<{ maintenance: boolean }>(appPath(app));
   return info.maintenance === true;
+}
+
+async function turnOff(client: HerokuClient, app: string, io: Io, why: string): Promise<void> {
+  try {
+    await client.patch(appPath(app), { maintenance: false });
+    io.err(`Maintenance mode turned back off for ${app}${why}.`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(
+      `ERROR: could not turn maintenance mode back off for ${app}: ${message}\n` +
+        `  Run: heroku maintenance:off --app ${app}`,
+    );
+    throw error;
+  }
 }
 
 /**
@@ -35,7 +59,7 @@ export async function withMaintenance<T>(
     throw new RefusedError(
       `maintenance mode is off on ${app}${options.reason ? `; ${options.reason}` : ""}. ` +
         `Turn it on first (heroku maintenance:on --app ${app}) or pass --maintenance, which ` +
-        `turns it on and restores it at the end. Nothing was changed.`,
+        `turns it on and off again after success. Nothing was changed.`,
     );
   }
   if (before) {
@@ -44,24 +68,22 @@ export async function withMaintenance<T>(
   }
   io.err(`Turning maintenance mode on for ${app}.`);
   await client.patch(appPath(app), { maintenance: true });
-  let failed = false;
+  let result: T;
   try {
-    return await change();
+    result = await change();
   } catch (error) {
-    failed = true;
-    throw error;
-  } finally {
-    try {
-      await client.patch(appPath(app), { maintenance: false });
-      io.err(`Maintenance mode restored to off for ${app}.`);
-    } catch (restoreError) {
-      const why = restoreError instanceof Error ? restoreError.message : String(restoreError);
+    if (options.leftOn.nothingChanged?.(error)) {
+      // The change's own error matters more than a failed restore, which turnOff reports.
+      await turnOff(client, app, io, ": nothing was changed").catch(() => undefined);
+    } else {
       io.err(
-        `ERROR: could not turn maintenance mode back off for ${app}: ${why}\n` +
-          `  Run: heroku maintenance:off --app ${app}`,
+        `Maintenance mode is still ON for ${app}: ${options.leftOn.why}. ` +
+          `${options.leftOn.finish}, or, once you are sure the site is safe to serve, turn it ` +
+          `off: heroku maintenance:off --app ${app}`,
       );
-      // The change's own error matters more; otherwise the failed restore is the error.
-      if (!failed) throw restoreError;
     }
+    throw error;
   }
+  await turnOff(client, app, io, "");
+  return result;
 }

@@ -26,7 +26,25 @@ export interface PollOptions<T> {
   /** Describes the last value in the timeout message: "status pending". */
   describe?: (value: T) => string;
   /** Called after each poll that is not done yet. */
-  onWait?: (value: T, delayMs: number) => void;
+  onWait?: (value: T, delayMs: number, progress: WaitProgress) => void;
+}
+
+/** How long a wait has lasted and when it gives up, for progress lines. */
+export interface WaitProgress {
+  elapsedMs: number;
+  /** Epoch milliseconds. */
+  deadline: number;
+}
+
+/** `1m 05s so far; gives up at 19:20:00Z` */
+export function describeWait(progress: WaitProgress): string {
+  const seconds = Math.round(progress.elapsedMs / 1000);
+  const elapsed =
+    seconds < 60
+      ? `${seconds}s`
+      : `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, "0")}s`;
+  const at = new Date(progress.deadline).toISOString().slice(11, 19);
+  return `${elapsed} so far; gives up at ${at}Z`;
 }
 
 export class PollTimeoutError extends Error {
@@ -42,7 +60,8 @@ export async function pollUntil<T>(
   clock: Clock,
   options: PollOptions<T>,
 ): Promise<T> {
-  const deadline = clock.now() + options.timeoutMs;
+  const started = clock.now();
+  const deadline = started + options.timeoutMs;
   let delay = options.initialDelayMs ?? 1000;
   const maxDelay = options.maxDelayMs ?? 15_000;
   for (;;) {
@@ -56,7 +75,7 @@ export async function pollUntil<T>(
       );
     }
     const wait = Math.min(delay, remaining);
-    options.onWait?.(value, wait);
+    options.onWait?.(value, wait, { elapsedMs: clock.now() - started, deadline });
     await clock.sleep(wait);
     delay = Math.min(delay * 2, maxDelay);
   }

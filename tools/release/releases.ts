@@ -2,7 +2,7 @@
 // finding the current one, describing one in a line, and waiting for a release phase to end.
 import type { HerokuClient } from "../../providers/heroku/client";
 import { appPath } from "./cli";
-import { pollUntil, type Clock } from "./poll";
+import { describeWait, pollUntil, type Clock } from "./poll";
 
 /** The fields of a Heroku release that the commands read (schema: release). */
 export interface Release {
@@ -52,7 +52,7 @@ export function waitForRelease(
   app: string,
   releaseId: string,
   clock: Clock,
-  options: { timeoutMs?: number; onWait?: (release: Release) => void } = {},
+  options: { timeoutMs?: number; onWait?: (release: Release, waited: string) => void } = {},
 ): Promise<Release> {
   return pollUntil(
     () => client.get<Release>(`${appPath(app)}/releases/${encodeURIComponent(releaseId)}`),
@@ -62,7 +62,7 @@ export function waitForRelease(
       what: `release ${releaseId} of ${app} to leave "pending"`,
       timeoutMs: options.timeoutMs ?? RELEASE_PHASE_TIMEOUT_MS,
       describe: (release) => `v${release.version} status ${release.status}`,
-      onWait: (release) => options.onWait?.(release),
+      onWait: (release, _delay, progress) => options.onWait?.(release, describeWait(progress)),
     },
   );
 }

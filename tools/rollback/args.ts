@@ -1,5 +1,6 @@
 // The rollback command line: what may be combined with what, checked before anything runs.
-import { parseFlags, UsageError } from "../release/cli";
+import { parseFlags, shellQuote, UsageError } from "../release/cli";
+import { isAppLabel } from "./djangoNames";
 import { parseSince, parseVersion, PlanError } from "./plan";
 
 export const ROLLBACK_USAGE = `Usage:
@@ -11,17 +12,22 @@ back to <version>. Without --execute it only prints the plan and changes nothing
 
 Options:
   --stack <name>         stack whose Heroku app to roll back (dev, staging, prod)
-  --app <name>           Heroku app, overriding the stack's
+  --app <name>           Heroku app, instead of --stack
   --to <version>         release to roll back to: 41 or v41
-  --database-url <url>   Postgres URL (default: the app's DATABASE_URL config var)
+  --database-url <url>   Postgres URL to read the plan from, another credential for the app's
+                         own database (default: the app's DATABASE_URL config var)
   --no-ssl               connect without TLS (a local server; also sslmode=disable in the URL
                          or PGSSLMODE=disable); Heroku Postgres needs TLS, the default
   --since <time>         plan from a known cut-off (ISO 8601 with zone), without the Heroku API
   --json                 print the plan as one JSON document (plan only)
   --execute              do it: needs maintenance mode on, or --maintenance
-  --maintenance          turn maintenance mode on for the rollback and restore it after
+  --maintenance          turn maintenance mode on for the rollback and turn it off after
+                         success (after a failure it stays on)
   --yes                  do not ask for confirmation (needed without a terminal)
-  --help                 this text`;
+  --allow-zero <label>   confirm that Django app <label> goes back to zero (every migration
+                         unapplied, its tables dropped); repeat for each such app
+  --verbose              show the API calls behind each step
+  -h, --help             this text`;
 
 export interface RollbackArgs {
   stack?: string;
@@ -34,6 +40,9 @@ export interface RollbackArgs {
   execute: boolean;
   maintenance: boolean;
   yes: boolean;
+  /** Django app labels the operator confirmed may go back to zero. */
+  allowZero: string[];
+  verbose: boolean;
   help: boolean;
 }
 
@@ -49,7 +58,9 @@ export function parseRollbackArgs(argv: string[]): RollbackArgs {
     execute: { type: "boolean" },
     maintenance: { type: "boolean" },
     yes: { type: "boolean" },
-    help: { type: "boolean" },
+    "allow-zero": { type: "string", multiple: true },
+    verbose: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
   });
   const args: RollbackArgs = {
     stack: values.stack,
@@ -60,12 +71,21 @@ export function parseRollbackArgs(argv: string[]): RollbackArgs {
     execute: values.execute === true,
     maintenance: values.maintenance === true,
     yes: values.yes === true,
+    allowZero: values["allow-zero"] ?? [],
+    verbose: values.verbose === true,
     help: values.help === true,
   };
   if (args.help) return args;
+  const badLabel = args.allowZero.find((label) => !isAppLabel(label));
+  if (badLabel !== undefined) {
+    throw new UsageError(
+      `--allow-zero ${JSON.stringify(badLabel)} is not a Django app label; allowed: a Python ` +
+        `identifier such as nodes`,
+    );
+  }
 
   if (values.since !== undefined) {
-    const clashes = ["to", "stack", "app", "execute", "maintenance"].filter(
+    const clashes = ["to", "stack", "app", "execute", "maintenance", "allow-zero"].filter(
       (name) => (values as Record<string, unknown>)[name] !== undefined,
     );
     if (clashes.length > 0) {
@@ -84,6 +104,12 @@ export function parseRollbackArgs(argv: string[]): RollbackArgs {
 
   if (!args.stack && !args.app)
     throw new UsageError("give --stack <dev|staging|prod> or --app <name>");
+  if (args.stack && args.app) {
+    throw new UsageError(
+      `give --stack or --app, not both: --stack ${args.stack} and --app ${args.app} could name ` +
+        `different apps`,
+    );
+  }
   if (values.to === undefined)
     throw new UsageError("give --to <version>, the release to roll back to");
   args.to = parseVersion(values.to);
@@ -98,15 +124,19 @@ export function parseRollbackArgs(argv: string[]): RollbackArgs {
   return args;
 }
 
-/** The command that re-runs this rollback, for the resume message. The URL is never echoed. */
+/**
+ * The command that re-runs this rollback, for the resume message. It never carries a database
+ * URL: `--database-url` was checked to reach the app's own database, which the command reads from
+ * the app's DATABASE_URL by default, and a URL taken from the operator's shell could be another.
+ */
 export function resumeCommand(args: RollbackArgs): string {
   const parts = ["npm run rollback --"];
-  if (args.stack) parts.push(`--stack ${args.stack}`);
-  if (args.app) parts.push(`--app ${args.app}`);
+  if (args.stack) parts.push(`--stack ${shellQuote(args.stack)}`);
+  if (args.app) parts.push(`--app ${shellQuote(args.app)}`);
   parts.push(`--to ${args.to}`);
-  if (args.databaseUrl) parts.push(`--database-url "$DATABASE_URL"`);
   if (args.noSsl) parts.push("--no-ssl");
   parts.push("--execute");
   if (args.maintenance) parts.push("--maintenance");
+  for (const label of args.allowZero) parts.push(`--allow-zero ${label}`);
   return parts.join(" ");
 }

@@ -4,7 +4,7 @@
 // server, and only when asked explicitly: `--no-ssl`, `sslmode=disable` in the URL, or
 // PGSSLMODE=disable, in that order of precedence.
 import type { ClientConfig } from "pg";
-import { UsageError } from "../release/cli";
+import { RefusedError, UsageError } from "../release/cli";
 
 export type TlsMode = "disable" | "require" | "verify-full";
 
@@ -93,4 +93,36 @@ export function databaseTarget(
     tlsSource,
     display: `${parsed.hostname}:${port}/${database}`,
   };
+}
+
+/** `host:port/database` of a URL, without credentials: what identifies the database. */
+function location(url: string): { host: string; database: string; display: string } {
+  const target = databaseTarget(url, { noSsl: true });
+  return {
+    host: String(target.config.host).toLowerCase(),
+    database: String(target.config.database),
+    display: target.display,
+  };
+}
+
+/**
+ * `--database-url` may carry another credential (a read-only one, say), but it must reach the
+ * database the app's dynos migrate: the plan is read from it, and `migrate` runs on the dynos
+ * against the app's DATABASE_URL. Same host and database name, or refuse. Neither URL is shown.
+ */
+export function checkSameDatabase(given: string, appUrl: string | undefined, app: string): void {
+  if (!appUrl) {
+    throw new RefusedError(
+      `${app} has no DATABASE_URL config var, so --database-url cannot be checked against the ` +
+        `database its dynos migrate. Nothing was changed.`,
+    );
+  }
+  const mine = location(given);
+  const theirs = location(appUrl);
+  if (mine.host === theirs.host && mine.database === theirs.database) return;
+  throw new RefusedError(
+    `--database-url points at ${mine.display}, but ${app}'s DATABASE_URL points at ` +
+      `${theirs.display}: the plan would be read from one database while \`migrate\` changes ` +
+      `the other. Leave out --database-url to use the app's own. Nothing was changed.`,
+  );
 }

@@ -27,6 +27,17 @@ export class MigrationStepError extends Error {
   }
 }
 
+/** The migrations were reversed, but the code rollback failed or did not succeed. */
+export class CodeRollbackError extends Error {
+  constructor(
+    message: string,
+    readonly version: number,
+  ) {
+    super(message);
+    this.name = "CodeRollbackError";
+  }
+}
+
 export interface ExecuteDeps {
   client: HerokuClient;
   io: Io;
@@ -69,18 +80,26 @@ export async function rollBackCode(
   deps: ExecuteDeps,
 ): Promise<Release> {
   deps.io.err(`Rolling the code of ${app} back to v${target.version}.`);
-  const created = await deps.client.post<Release>(`${appPath(app)}/releases`, {
-    release: target.id,
-  });
-  deps.io.err(`  created ${describeRelease(created)}`);
-  const release = await waitForRelease(deps.client, app, created.id, deps.clock, {
-    onWait: (r) => deps.io.err(`  v${r.version} is ${r.status}, waiting`),
-  });
+  let release: Release;
+  try {
+    const created = await deps.client.post<Release>(`${appPath(app)}/releases`, {
+      release: target.id,
+    });
+    deps.io.err(`  created ${describeRelease(created)}`);
+    release = await waitForRelease(deps.client, app, created.id, deps.clock, {
+      onWait: (r, waited) => deps.io.err(`  v${r.version} is ${r.status}, waiting (${waited})`),
+    });
+  } catch (error) {
+    throw new CodeRollbackError(
+      error instanceof Error ? error.message : String(error),
+      target.version,
+    );
+  }
   if (release.status !== "succeeded") {
-    throw new Error(
-      `the rollback release v${release.version} of ${app} is ${release.status}; the database is ` +
-        `already back at v${target.version}'s state. See its release phase output` +
-        (release.id ? ` (heroku releases:output v${release.version} --app ${app})` : ""),
+    throw new CodeRollbackError(
+      `the rollback release v${release.version} of ${app} is ${release.status}, so Heroku kept ` +
+        `the previous code running (heroku releases:output v${release.version} --app ${app})`,
+      target.version,
     );
   }
   return release;

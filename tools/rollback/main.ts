@@ -17,21 +17,21 @@ import type { Clock } from "../release/poll";
 import { describeRelease, listReleases, type Release } from "../release/releases";
 import { herokuAppForStack } from "../release/stackApp";
 import { parseRollbackArgs, resumeCommand, ROLLBACK_USAGE, type RollbackArgs } from "./args";
-import { databaseTarget, type DatabaseTarget } from "./database";
-import { MigrationStepError, reverseMigrations, rollBackCode } from "./execute";
+import { changedConfigVarNames, configVarLines, type ConfigVarChange } from "./configVars";
+import { checkSameDatabase, databaseTarget, type DatabaseTarget } from "./database";
+import { checkDjangoNames } from "./djangoNames";
+import { CodeRollbackError, MigrationStepError, reverseMigrations, rollBackCode } from "./execute";
 import { loadMigrationTargets, type MigrationTarget } from "./migrations";
 import {
-  changedConfigVarNames,
-  configVarLines,
-  type ConfigVarChange,
   migrateCommand,
   PlanError,
   planJson,
   planSteps,
-  planText,
   resolveTarget,
+  type BackgroundDynos,
   type RollbackPlan,
 } from "./plan";
+import { farBackWarning, planText, zeroWarnings } from "./planText";
 
 export interface RollbackDeps {
   io: Io;
@@ -83,6 +83,7 @@ async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number>
   if (args.since !== undefined) {
     const database = databaseTarget(args.databaseUrl ?? "", dbOptions);
     const migrations = await loadMigrations(database, args.since);
+    checkDjangoNames(migrations);
     const plan: RollbackPlan = {
       app: null,
       cutoff: args.since,
@@ -91,13 +92,13 @@ async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number>
       undone: [],
       migrations,
       steps: planSteps({ app: null, target: null, migrations, maintenance: false }),
-      warnings: [],
+      warnings: zeroWarnings(migrations),
     };
     printPlan(plan, args, io, database);
     return EXIT_OK;
   }
 
-  const app = args.app ?? herokuAppForStack(args.stack ?? "", deps.stackRoot);
+  const app = args.app ?? herokuAppForStack(args.stack ?? "", deps.stackRoot, "--app");
   const client = deps.heroku();
   const releases = await listReleases(client, app);
   const resolution = resolveTarget(releases, args.to ?? NaN, app);
@@ -112,16 +113,19 @@ async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number>
   }
 
   const vars = await client.get<Record<string, string | null>>(`${appPath(app)}/config-vars`);
-  const configVars = await configVarChange(client, app, vars, resolution.target);
-  let databaseUrl = args.databaseUrl;
+  const appDatabaseUrl = vars["DATABASE_URL"] ?? undefined;
+  // Checked before the database is read: the plan must come from the database the dynos migrate.
+  if (args.databaseUrl) checkSameDatabase(args.databaseUrl, appDatabaseUrl, app);
+  const databaseUrl = args.databaseUrl ?? appDatabaseUrl;
   if (!databaseUrl) {
-    databaseUrl = vars["DATABASE_URL"] ?? undefined;
-    if (!databaseUrl) {
-      throw new PlanError(`${app} has no DATABASE_URL config var; pass --database-url <url>`);
-    }
+    throw new PlanError(
+      `${app} has no DATABASE_URL config var, so there is no database to plan from`,
+    );
   }
   const database = databaseTarget(databaseUrl, dbOptions);
+  const configVars = await configVarChange(client, app, vars, resolution.target);
   const migrations = await loadMigrations(database, resolution.cutoff);
+  checkDjangoNames(migrations);
   const plan: RollbackPlan = {
     app,
     cutoff: resolution.cutoff,
@@ -130,8 +134,14 @@ async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number>
     undone: resolution.undone,
     migrations,
     steps: planSteps({ app, target: resolution.target, migrations, maintenance: args.maintenance }),
-    warnings: [...resolution.warnings, ...configVarLines(configVars).warnings],
+    warnings: [
+      ...farBackWarning(app, resolution.target, resolution.undone, migrations),
+      ...zeroWarnings(migrations),
+      ...resolution.warnings,
+      ...configVarLines(configVars).warnings,
+    ],
     configVars,
+    background: await backgroundDynos(client, app),
   };
   printPlan(plan, args, io, database);
 
@@ -149,7 +159,7 @@ async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number>
     throw new RefusedError(
       `maintenance mode is off on ${app}, and reversing migrations under live traffic breaks ` +
         `requests. Turn it on first (heroku maintenance:on --app ${app}) or pass --maintenance, ` +
-        `which turns it on and restores it at the end. Nothing was changed.`,
+        `which turns it on and off again after success. Nothing was changed.`,
     );
   }
   await confirm(io, {
@@ -157,6 +167,7 @@ async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number>
     question: `Roll ${app} back to v${resolution.target.version}, reversing ${migrations.length} app(s)' migrations?`,
     expected: app,
   });
+  await confirmZero(io, args, migrations);
 
   const executeDeps = { client, io, clock: deps.clock, fetch: deps.fetch };
   try {
@@ -164,7 +175,16 @@ async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number>
       client,
       app,
       io,
-      { enable: args.maintenance, require: true },
+      {
+        enable: args.maintenance,
+        require: true,
+        leftOn: {
+          why:
+            "the rollback stopped part way, so the database may be half reversed under code " +
+            "that expects it whole",
+          finish: "Finish the rollback (below)",
+        },
+      },
       async () => {
         await reverseMigrations(app, migrations, executeDeps);
         return rollBackCode(app, resolution.target, executeDeps);
@@ -175,9 +195,50 @@ async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number>
     );
     return EXIT_OK;
   } catch (error) {
-    if (!(error instanceof MigrationStepError)) throw error;
-    reportStepFailure(error, app, args, resolution.target.version, io);
+    reportFailure(error, app, args, resolution.target.version, io);
     return EXIT_FAILED;
+  }
+}
+
+/**
+ * A step that takes an app to zero drops its tables: it needs its own yes, beyond the app name.
+ * `--allow-zero <label>` gives it ahead; otherwise a terminal is asked (never with --yes, which
+ * only answers the first question).
+ */
+async function confirmZero(io: Io, args: RollbackArgs, migrations: MigrationTarget[]) {
+  for (const m of migrations.filter((t) => t.name === "zero")) {
+    if (args.allowZero.includes(m.app)) continue;
+    if (args.yes || !io.interactive) {
+      throw new RefusedError(
+        `the plan takes ${m.app} to zero (unapplies every migration of ${m.app}, dropping its ` +
+          `tables and their data), and nobody confirmed it: add --allow-zero ${m.app}, or run on ` +
+          `a terminal without --yes to be asked. Nothing was changed.`,
+      );
+    }
+    await confirm(io, {
+      yes: false,
+      question:
+        `${m.app} goes back to zero: every migration of ${m.app} is unapplied and its tables ` +
+        `are dropped with their data.`,
+      expected: m.app,
+    });
+  }
+}
+
+/** The app's process types other than web that have dynos: maintenance mode does not stop them. */
+async function backgroundDynos(client: HerokuClient, app: string): Promise<BackgroundDynos> {
+  try {
+    const formation = await client.list<{ type: string; quantity: number }>(
+      `${appPath(app)}/formation`,
+    );
+    return {
+      kind: "read",
+      running: formation
+        .filter((f) => f.type !== "web" && f.quantity > 0)
+        .map((f) => ({ type: f.type, quantity: f.quantity })),
+    };
+  } catch (error) {
+    return { kind: "unknown", reason: error instanceof Error ? error.message : String(error) };
   }
 }
 
@@ -212,34 +273,57 @@ function printPlan(plan: RollbackPlan, args: RollbackArgs, io: Io, database: Dat
     for (const warning of plan.warnings) io.err(`WARNING: ${warning}`);
     return;
   }
-  for (const line of planText(plan)) io.out(line);
+  for (const line of planText(plan, { verbose: args.verbose })) io.out(line);
   io.err(`(database ${database.display}, TLS ${database.tls}: ${database.tlsSource})`);
 }
 
-function reportStepFailure(
-  error: MigrationStepError,
+/** What was done, what failed, what was not run, and how to finish: for any failure. */
+function reportFailure(
+  error: unknown,
   app: string,
   args: RollbackArgs,
   version: number,
   io: Io,
 ): void {
+  if (error instanceof RefusedError) throw error;
   const label = (m: MigrationTarget) => `${m.app} → ${m.name}`;
-  io.err(`FAILED: ${error.message}.`);
-  io.err(`  done:     ${error.done.map(label).join(", ") || "(none)"}`);
-  io.err(`  failed:   ${label(error.failed)}`);
-  io.err(`  not run:  ${error.remaining.map(label).join(", ") || "(none)"}`);
-  io.err(
-    `The code was NOT rolled back: it stays on the release that has these migrations until the ` +
-      `database is back.`,
-  );
-  io.err(
-    `Fix the cause, then resume with the same command; it recomputes the plan from the database, ` +
-      `so only ${[error.failed, ...error.remaining].map((m) => m.app).join(", ")} remain:`,
-  );
-  io.err(`  ${resumeCommand(args)}`);
-  io.err("or by hand, in this order:");
-  for (const m of [error.failed, ...error.remaining]) {
-    io.err(`  heroku run --app ${app} -- ${migrateCommand(m)}`);
+  const resume = () => {
+    io.err(
+      "Resume with the same command; it recomputes the plan from the database, so only what " +
+        "is left appears:",
+    );
+    io.err(`  ${resumeCommand(args)}`);
+  };
+  if (error instanceof MigrationStepError) {
+    io.err(`FAILED: ${error.message}.`);
+    io.err(`  done:     ${error.done.map(label).join(", ") || "(none)"}`);
+    io.err(`  failed:   ${label(error.failed)}`);
+    io.err(`  not run:  ${error.remaining.map(label).join(", ") || "(none)"}`);
+    io.err(
+      `The code was NOT rolled back: it stays on the release that has these migrations until ` +
+        `the database is back.`,
+    );
+    io.err(
+      `Fix the cause, then finish. ${[error.failed, ...error.remaining].map((m) => m.app).join(", ")} remain.`,
+    );
+    resume();
+    io.err("or by hand, in this order:");
+    for (const m of [error.failed, ...error.remaining]) {
+      io.err(`  heroku run --app ${app} -- ${migrateCommand(m)}`);
+    }
+    io.err(`  heroku rollback v${version} --app ${app}`);
+    return;
   }
-  io.err(`  heroku rollback v${version} --app ${app}`);
+  if (error instanceof CodeRollbackError) {
+    io.err(`FAILED: the code rollback: ${error.message}.`);
+    io.err(
+      `The migrations were reversed; the code was not rolled back. Finish with: ` +
+        `heroku rollback v${version} --app ${app}`,
+    );
+    resume();
+    return;
+  }
+  io.err(`FAILED: ${error instanceof Error ? error.message : String(error)}`);
+  io.err("Nothing after that point was run. Check heroku releases and heroku ps for the state.");
+  resume();
 }

@@ -1,7 +1,8 @@
 // The pure core of the rollback: from an app's release history and the migrations table's
 // answer to a plan of exact steps. No I/O here, so every edge is a unit test.
-import { shellQuote } from "../release/cli";
 import type { Release } from "../release/releases";
+import { isAppLabel, isMigrationName } from "./djangoNames";
+import type { ConfigVarChange } from "./configVars";
 import type { MigrationTarget } from "./migrations";
 
 export class PlanError extends Error {
@@ -95,49 +96,6 @@ export function cutoffWarnings(target: Release, cutoffRelease: Release): string[
   ];
 }
 
-/**
- * Names of the config vars whose values differ between the current config and the target
- * release's: a Heroku rollback restores the target's config vars along with its slug. Only names
- * leave this function, never values. Sorted.
- */
-export function changedConfigVarNames(
-  current: Record<string, string | null>,
-  target: Record<string, string | null>,
-): string[] {
-  const names = new Set([...Object.keys(current), ...Object.keys(target)]);
-  return [...names].filter((name) => (current[name] ?? null) !== (target[name] ?? null)).sort();
-}
-
-/** What the rollback does to config vars, for the plan. */
-export type ConfigVarChange =
-  | { kind: "compared"; targetVersion: number; names: string[] }
-  | { kind: "unknown"; reason: string };
-
-/** The plan's line about config vars, and a warning when the service account key changes. */
-export function configVarLines(change: ConfigVarChange): { line: string; warnings: string[] } {
-  if (change.kind === "unknown") {
-    return { line: `could not compare them with the target's (${change.reason})`, warnings: [] };
-  }
-  const v = `v${change.targetVersion}`;
-  if (change.names.length === 0) {
-    return { line: `${v}'s are the same as the current ones`, warnings: [] };
-  }
-  const warnings = change.names.includes("GOOGLE_CREDENTIALS")
-    ? [
-        `GOOGLE_CREDENTIALS differs: ${v} carries another service account key, in its config ` +
-          `vars and baked into its slug by the credentials buildpack. If that key was deleted, ` +
-          `BigQuery, Cloud Storage, Sheets and Drive fail after the rollback until a new build ` +
-          `(README, "Rollback"). Check the key exists before going on.`,
-      ]
-    : [];
-  return {
-    line:
-      `the rollback restores ${v}'s values of ${change.names.join(", ")} ` +
-      `(the next pulumi up re-applies the stack's)`,
-    warnings,
-  };
-}
-
 /** Parses `--since`: an ISO 8601 time with an explicit zone, so no local clock guesses. */
 export function parseSince(text: string): string {
   const zoned = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
@@ -150,21 +108,35 @@ export function parseSince(text: string): string {
 }
 
 export type Step =
-  | { action: "require-maintenance"; app: string; description: string }
-  | { action: "maintenance-on"; app: string; description: string }
-  | {
+  | StepText<{ action: "require-maintenance"; app: string }>
+  | StepText<{ action: "maintenance-on"; app: string }>
+  | StepText<{
       action: "migrate";
       app: string | null;
       djangoApp: string;
       migration: string;
       command: string;
-      description: string;
-    }
-  | { action: "rollback-code"; app: string; release: string; version: number; description: string }
-  | { action: "maintenance-restore"; app: string; description: string };
+      /** True for `→ zero`: every migration of the app is unapplied and its tables dropped. */
+      unappliesAll: boolean;
+    }>
+  | StepText<{ action: "rollback-code"; app: string; release: string; version: number }>
+  | StepText<{ action: "maintenance-restore"; app: string }>;
 
+/** A step in operator words, and the API calls behind it (shown with --verbose). */
+type StepText<T> = T & { description: string; detail?: string };
+
+/**
+ * `python manage.py migrate -- <app> <name>`. The names were checked to be Django identifiers
+ * (djangoNames.ts); `--` ends manage.py's options all the same, so no value can become one.
+ */
 export function migrateCommand(target: Pick<MigrationTarget, "app" | "name">): string {
-  return `python manage.py migrate ${shellQuote(target.app)} ${shellQuote(target.name)}`;
+  if (!isAppLabel(target.app) || !isMigrationName(target.name)) {
+    throw new PlanError(
+      `refusing to build a migrate command from ${JSON.stringify(target.app)} ` +
+        `${JSON.stringify(target.name)}: not Django identifiers`,
+    );
+  }
+  return `python manage.py migrate -- ${target.app} ${target.name}`;
 }
 
 /** Every step `--execute` takes, in order. `app` is null for a `--since` plan (no Heroku). */
@@ -182,26 +154,40 @@ export function planSteps(input: {
         ? {
             action: "maintenance-on",
             app,
-            description: `turn maintenance mode on for ${app} if it is off (restored at the end, also on failure)`,
+            description:
+              `turn maintenance mode on for ${app} if it is off (turned off again after ` +
+              `success; after a failure it stays on)`,
+            detail: `PATCH /apps/${app} {"maintenance": true}`,
           }
         : {
             action: "require-maintenance",
             app,
             description: `check that maintenance mode is on for ${app} (refuse otherwise)`,
+            detail: `GET /apps/${app}`,
           },
     );
   }
   for (const m of migrations) {
     const command = migrateCommand(m);
+    const unappliesAll = m.name === "zero";
+    const all = unappliesAll ? ` (unapplies EVERY migration of ${m.app})` : "";
     steps.push({
       action: "migrate",
       app,
       djangoApp: m.app,
       migration: m.name,
       command,
+      unappliesAll,
       description: app
-        ? `run \`${command}\` on a one-off dyno of ${app} and require exit status 0`
-        : `run \`${command}\``,
+        ? `run \`${command}\` on a one-off dyno of ${app} and require exit status 0${all}`
+        : `run \`${command}\`${all}`,
+      ...(app
+        ? {
+            detail:
+              `POST /apps/${app}/dynos {"command": …, "attach": false, "type": "run"}; the exit ` +
+              `status is read from the dyno's log (POST /apps/${app}/log-sessions)`,
+          }
+        : {}),
     });
   }
   if (app && target) {
@@ -210,14 +196,16 @@ export function planSteps(input: {
       app,
       release: target.id,
       version: target.version,
-      description: `roll the code back to v${target.version} (POST /apps/${app}/releases {"release": "${target.id}"}) and wait for the new release to succeed`,
+      description: `roll the code back to v${target.version} and wait for its release to succeed`,
+      detail: `POST /apps/${app}/releases {"release": "${target.id}"}`,
     });
   }
   if (app && input.maintenance) {
     steps.push({
       action: "maintenance-restore",
       app,
-      description: `put maintenance mode for ${app} back as it was`,
+      description: `turn maintenance mode for ${app} back off if this command turned it on`,
+      detail: `PATCH /apps/${app} {"maintenance": false}`,
     });
   }
   return steps;
@@ -235,7 +223,14 @@ export interface RollbackPlan {
   warnings: string[];
   /** Config vars the rollback changes back (Heroku plans only; the text plan prints it). */
   configVars?: ConfigVarChange;
+  /** Non-web dynos that maintenance mode leaves running (Heroku plans only). */
+  background?: BackgroundDynos;
 }
+
+/** The app's scaled-up process types other than web, or why they could not be read. */
+export type BackgroundDynos =
+  | { kind: "read"; running: { type: string; quantity: number }[] }
+  | { kind: "unknown"; reason: string };
 
 /** The `--json` document: exactly these four keys. */
 export function planJson(plan: RollbackPlan): {
@@ -264,38 +259,4 @@ export function planJson(plan: RollbackPlan): {
       : null,
     steps: plan.steps,
   };
-}
-
-export function planText(plan: RollbackPlan): string[] {
-  const lines: string[] = [];
-  lines.push(plan.app ? `Rollback plan for ${plan.app}` : "Rollback plan (from --since)");
-  if (plan.target) {
-    const t = plan.target;
-    lines.push(
-      `  target release: v${t.version} (id ${t.id}) "${t.description}", created ${t.created_at}`,
-    );
-    lines.push(
-      `  undoing:        ${plan.undone.map((r) => `v${r.version} "${r.description}"`).join(", ")}`,
-    );
-  }
-  if (plan.configVars) lines.push(`  config vars:    ${configVarLines(plan.configVars).line}`);
-  lines.push(`  cut-off:        ${plan.cutoff} (${plan.cutoffSource})`);
-  lines.push("");
-  if (plan.migrations.length === 0) {
-    lines.push("No migration was applied at or after the cut-off: no database step is needed.");
-  } else {
-    lines.push("Migrations to reverse (latest change first):");
-    const appWidth = Math.max(...plan.migrations.map((m) => m.app.length));
-    const nameWidth = Math.max(...plan.migrations.map((m) => m.name.length));
-    for (const m of plan.migrations) {
-      lines.push(
-        `  ${m.app.padEnd(appWidth)} → ${m.name.padEnd(nameWidth)}  (unapplies ${m.reverses.join(", ")})`,
-      );
-    }
-  }
-  lines.push("");
-  lines.push("Steps:");
-  plan.steps.forEach((step, i) => lines.push(`  ${i + 1}. ${step.description}`));
-  for (const warning of plan.warnings) lines.push("", `WARNING: ${warning}`);
-  return lines;
 }

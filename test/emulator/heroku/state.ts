@@ -45,6 +45,12 @@ export class EmulatorState {
   readonly promotions = new Map<string, PromotionRecord>();
   readonly logSessions = new Map<string, LogSessionRecord>();
 
+  /**
+   * When set, `POST /pipeline-promotions` needs a second factor: one of these codes in the
+   * `Heroku-Two-Factor-Code` header, each accepted once (routes/pipelines.ts).
+   */
+  promotionTwoFactorCodes: Set<string> | undefined = undefined;
+
   /** Scripts one-off dynos: called with the dyno's command when it is created. */
   onDyno: (command: string) => DynoOutcome = () => ({ exitCode: 0, output: [] });
 

@@ -37,6 +37,27 @@ function pollPromotion(state: EmulatorState, p: PromotionRecord): void {
   p.updatedAt = state.now();
 }
 
+/**
+ * A promotion can need a second factor (an account with two-factor, or a "paranoid" target app).
+ * Heroku answers 403 with id `two_factor`, and the heroku CLI retries the same POST with a
+ * `Heroku-Two-Factor-Code` header (heroku/cli src/commands/pipelines/promote.ts; the 403 +
+ * `two_factor` test is heroku/heroku-cli-command src/api-client.ts). A counter-based code works
+ * for one request only (heroku/heroku-pipelines#38), so each code here is accepted once. The
+ * message is Heroku's as quoted in heroku/hk#172 and heroku/heroku-repo#24.
+ */
+function requireSecondFactor(state: EmulatorState, header: string | string[] | undefined): void {
+  const codes = state.promotionTwoFactorCodes;
+  if (!codes) return;
+  const code = Array.isArray(header) ? header[0] : header;
+  if (code !== undefined && codes.delete(code)) return;
+  throw new HttpError(
+    403,
+    "two_factor",
+    "A second authentication factor or pre-authorization is required for this request. Your " +
+      "account has either two-factor or a Yubikey registered.",
+  );
+}
+
 export const pipelineRoutes: Routes = {
   "POST /pipelines": ({ state, body }) => {
     const b = body as { name: string; owner?: PipelineRecord["owner"] };
@@ -127,7 +148,8 @@ export const pipelineRoutes: Routes = {
       list: [...state.couplings.values()].filter((c) => c.pipelineId === p.id).map(couplingShape),
     };
   },
-  "POST /pipeline-promotions": ({ state, body }) => {
+  "POST /pipeline-promotions": ({ state, body, req }) => {
+    requireSecondFactor(state, req.headers["heroku-two-factor-code"]);
     const b = body as {
       pipeline: { id: string };
       source: { app?: { id: string }; release?: { id: string } };
