@@ -1,5 +1,5 @@
 // Entry point of `npm run release -- ...`; see tools/release/args.ts for the options and
-// the README's "Release" section for the procedure.
+// docs/release.md for the procedure.
 import { runRelease } from "./release/main";
 import { runOperatorCommand } from "./release/operatorCommand";
 

@@ -1,5 +1,5 @@
 // Entry point of `npm run rollback -- ...`; see tools/rollback/args.ts for the options and
-// the README's "Rollback" section for the procedure.
+// docs/rollback.md for the procedure.
 import { runOperatorCommand } from "./release/operatorCommand";
 import { runRollback } from "./rollback/main";
 

@@ -36,6 +36,8 @@ describe.each([
   ["drift", "gyana/production", 'unknown stack "gyana/production"'],
   ["e2e", "prodd", 'unknown stack "prodd"'],
   ["bench", "nosuch", 'unknown section "nosuch"'],
+  ["release", "--from=qa", 'unknown stack "qa"'],
+  ["rollback", "--stack=qa", 'unknown stack "qa"'],
 ])("npm run %s", (command, badArgument, badMessage) => {
   it("answers --help on stdout with 0, and refuses an unknown flag or argument with 2 on stderr", async () => {
     const [help, flag, argument] = await Promise.all([

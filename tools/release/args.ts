@@ -1,27 +1,63 @@
-// The release command line: which app promotes to which, and whether to act.
-import { parseFlags, UsageError } from "./cli";
+// The release command line: which app promotes to which, and whether to act. Parsed by the
+// shared convention (tools/cli: -h/--help, exit codes, unknown flags named).
+import { defineCommand, EXIT, parseCommandLine, usage } from "../cli/command";
+import { parseStackName } from "../cli/stacks";
+import { UsageError } from "./cli";
 
-export const RELEASE_USAGE = `Usage:
-  npm run release -- --from <stack> --to <stack> [options]
+export const RELEASE_COMMAND = defineCommand({
+  command: "npm run release --",
+  synopsis: "--from <stack> --to <stack> [options]",
+  description:
+    "Promotes the exact slug that passed QA on the source app (its newest release, which must\n" +
+    "have succeeded) to the target app through their Heroku pipeline: no rebuild. Without\n" +
+    "--execute it only prints the plan. docs/release.md has the procedure.",
+  positionals: { min: 0, max: 0 },
+  options: {
+    from: {
+      type: "string",
+      valueName: "<stack>",
+      description: "source stack, normally staging (gyana-release)",
+    },
+    to: {
+      type: "string",
+      valueName: "<stack>",
+      description: "target stack, normally prod (gyana-beta)",
+    },
+    "from-app": {
+      type: "string",
+      valueName: "<name>",
+      description: "source Heroku app, instead of --from",
+    },
+    "to-app": {
+      type: "string",
+      valueName: "<name>",
+      description: "target Heroku app, instead of --to",
+    },
+    json: { type: "boolean", description: "print the plan as one JSON document (plan only)" },
+    execute: { type: "boolean", description: "do it" },
+    maintenance: {
+      type: "boolean",
+      description: "maintenance mode on the target; off after success, on after a failure",
+    },
+    yes: {
+      type: "boolean",
+      description: "do not ask for confirmation (needed without a terminal)",
+    },
+    "two-factor-code": {
+      type: "string",
+      valueName: "<code>",
+      description: "if Heroku asks for a second factor (or HEROKU_TWO_FACTOR_CODE)",
+    },
+    verbose: { type: "boolean", description: "show the API calls behind each step" },
+  },
+  exitCodes: {
+    [EXIT.OK]: "released, or the plan was printed",
+    [EXIT.FAILED]: "refused or failed; the message says what was and was not changed",
+    [EXIT.USAGE]: "bad arguments or unknown stack; nothing ran",
+  },
+});
 
-Promotes the exact slug that passed QA on the source app (its newest release, which must have
-succeeded) to the target app through their Heroku pipeline: no rebuild. Without --execute it
-only prints the plan.
-
-Options:
-  --from <stack>            source stack, normally staging (gyana-release)
-  --to <stack>              target stack, normally prod (gyana-beta)
-  --from-app <name>         source Heroku app, instead of --from
-  --to-app <name>           target Heroku app, instead of --to
-  --json                    print the plan as one JSON document (plan only)
-  --execute                 do it
-  --maintenance             maintenance mode on the target during the release, turned off after
-                            success (after a failed release phase it stays on)
-  --yes                     do not ask for confirmation (needed without a terminal)
-  --two-factor-code <code>  second factor for Heroku, if it asks for one (also
-                            HEROKU_TWO_FACTOR_CODE); on a terminal you are asked instead
-  --verbose                 show the API calls behind each step
-  -h, --help                this text`;
+export const RELEASE_USAGE = usage(RELEASE_COMMAND);
 
 export interface ReleaseArgs {
   from?: string;
@@ -37,23 +73,31 @@ export interface ReleaseArgs {
   help: boolean;
 }
 
+function stack(value: string | undefined, appFlag: string): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseStackName(value);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (or pass ${appFlag} <name>)`);
+  }
+}
+
 export function parseReleaseArgs(argv: string[]): ReleaseArgs {
-  const values = parseFlags(argv, {
-    from: { type: "string" },
-    to: { type: "string" },
-    "from-app": { type: "string" },
-    "to-app": { type: "string" },
-    json: { type: "boolean" },
-    execute: { type: "boolean" },
-    maintenance: { type: "boolean" },
-    yes: { type: "boolean" },
-    "two-factor-code": { type: "string" },
-    verbose: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
+  const parsed = parseCommandLine(RELEASE_COMMAND, argv);
+  if (parsed.help) {
+    return {
+      json: false,
+      execute: false,
+      maintenance: false,
+      yes: false,
+      verbose: false,
+      help: true,
+    };
+  }
+  const { values } = parsed;
   const args: ReleaseArgs = {
-    from: values.from,
-    to: values.to,
+    from: stack(values.from, "--from-app"),
+    to: stack(values.to, "--to-app"),
     fromApp: values["from-app"],
     toApp: values["to-app"],
     json: values.json === true,
@@ -62,9 +106,8 @@ export function parseReleaseArgs(argv: string[]): ReleaseArgs {
     yes: values.yes === true,
     twoFactorCode: values["two-factor-code"],
     verbose: values.verbose === true,
-    help: values.help === true,
+    help: false,
   };
-  if (args.help) return args;
   for (const side of ["from", "to"] as const) {
     const app = side === "from" ? args.fromApp : args.toApp;
     if (!args[side] && !app) {

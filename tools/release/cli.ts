@@ -1,8 +1,7 @@
 // What the release and rollback commands share as command-line programs: how they talk to the
-// operator (injectable, so tests capture output and answer prompts), argument errors, and the
-// confirmation gate in front of every change.
+// operator (injectable, so tests capture output and answer prompts), refusals, and the
+// confirmation gate in front of every change. Parsing, help and exit codes are tools/cli's.
 import { createInterface } from "node:readline/promises";
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import { seg } from "../../providers/heroku/providerKit";
 
 /** The operator's terminal. Tests pass one that records lines and scripts answers. */
@@ -17,39 +16,14 @@ export interface Io {
   ask(question: string): Promise<string>;
 }
 
-/** Bad arguments: the command prints the message and its usage, and exits 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+// Bad arguments: the command prints the message and its usage, and exits 2 (tools/cli).
+export { UsageError } from "../cli/usageError";
 
 /** The command will not act (unsafe state, no confirmation): exits 1 having changed nothing. */
 export class RefusedError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "RefusedError";
-  }
-}
-
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
-
-/** `util.parseArgs` with its errors turned into `UsageError`s that name the allowed options. */
-export function parseFlags<T extends NonNullable<ParseArgsConfig["options"]>>(
-  argv: string[],
-  options: T,
-) {
-  try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const allowed = Object.keys(options)
-      .map((name) => `--${name}`)
-      .join(", ");
-    throw new UsageError(`${message.split("\n")[0]} (allowed: ${allowed})`);
   }
 }
 

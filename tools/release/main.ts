@@ -1,18 +1,10 @@
 // `npm run release`: promotes the slug that passed QA on staging to prod through the pipeline,
 // optionally under maintenance mode. Everything it touches is injected (see rollback/main.ts).
 import type { HerokuClient } from "../../providers/heroku/client";
+import { EXIT } from "../cli/exitCodes";
 import { isNotFound } from "../../providers/heroku/client";
 import { apiId, seg } from "../../providers/heroku/providerKit";
-import {
-  appPath,
-  confirm,
-  EXIT_FAILED,
-  EXIT_OK,
-  EXIT_USAGE,
-  RefusedError,
-  UsageError,
-  type Io,
-} from "./cli";
+import { appPath, confirm, RefusedError, UsageError, type Io } from "./cli";
 import { parseReleaseArgs, RELEASE_USAGE, type ReleaseArgs } from "./args";
 import { withMaintenance } from "./maintenance";
 import {
@@ -47,17 +39,17 @@ export async function runRelease(argv: string[], deps: ReleaseDeps): Promise<num
     const args = parseReleaseArgs(argv);
     if (args.help) {
       io.out(RELEASE_USAGE);
-      return EXIT_OK;
+      return EXIT.OK;
     }
     return await release(args, deps);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`error: ${error.message}\n\n${RELEASE_USAGE}`);
-      return EXIT_USAGE;
+      return EXIT.USAGE;
     }
     const refused = error instanceof RefusedError || error instanceof ReleasePlanError;
     io.err(`${refused ? "refused" : "error"}: ${error instanceof Error ? error.message : error}`);
-    return EXIT_FAILED;
+    return EXIT.FAILED;
   }
 }
 
@@ -124,7 +116,7 @@ async function release(args: ReleaseArgs, deps: ReleaseDeps): Promise<number> {
 
   if (!args.execute) {
     io.err("Dry run: nothing was changed. Add --execute to carry out these steps.");
-    return EXIT_OK;
+    return EXIT.OK;
   }
   const backwards = plan.warnings.length > 0 ? " BACKWARDS" : "";
   await confirm(io, {
@@ -162,7 +154,7 @@ async function release(args: ReleaseArgs, deps: ReleaseDeps): Promise<number> {
     io.out(
       "Until the smoke test passes: merge nothing to main, and approve no waiting Up deployment.",
     );
-    return EXIT_OK;
+    return EXIT.OK;
   } catch (error) {
     const started = !(error instanceof PromotionNotStartedError || error instanceof RefusedError);
     if (!started || !plan.undo) throw error;
@@ -171,6 +163,6 @@ async function release(args: ReleaseArgs, deps: ReleaseDeps): Promise<number> {
       `Migrations the release phase applied before it stopped stay applied. To reverse them and ` +
         `return ${target.name} to v${sides.target.release?.version}: ${plan.undo}`,
     );
-    return EXIT_FAILED;
+    return EXIT.FAILED;
   }
 }

@@ -1,5 +1,8 @@
 // Runs an operator command (release, rollback) from the command line with the real terminal,
-// the operator's Heroku credentials and the wall clock, and sets the exit code it returns.
+// the operator's Heroku credentials and the wall clock, and exits with the code it returns once
+// the output is flushed (tools/cli).
+import { exitWhenFlushed } from "../cli/command";
+import { EXIT } from "../cli/exitCodes";
 import { processIo, type Io } from "./cli";
 import { operatorHerokuClient } from "./herokuFromEnv";
 import { realClock, type Clock } from "./poll";
@@ -19,12 +22,10 @@ export function runOperatorCommand(
     heroku: () => operatorHerokuClient(),
     clock: realClock,
   }).then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => exitWhenFlushed(code),
     (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
+      process.stderr.write(`error: ${String(error)}\n`);
+      return exitWhenFlushed(EXIT.FAILED);
     },
   );
 }

@@ -1,33 +1,72 @@
 // The rollback command line: what may be combined with what, checked before anything runs.
-import { parseFlags, shellQuote, UsageError } from "../release/cli";
+// Parsed by the shared convention (tools/cli: -h/--help, exit codes, unknown flags named).
+import { defineCommand, EXIT, parseCommandLine, usage } from "../cli/command";
+import { parseStackName } from "../cli/stacks";
+import { shellQuote, UsageError } from "../release/cli";
 import { isAppLabel } from "./djangoNames";
 import { parseSince, parseVersion, PlanError } from "./plan";
 
-export const ROLLBACK_USAGE = `Usage:
-  npm run rollback -- --stack <dev|staging|prod> --to <version> [options]
-  npm run rollback -- --since <ISO time> --database-url <url> [--json] [--no-ssl]
+export const ROLLBACK_COMMAND = defineCommand({
+  command: "npm run rollback --",
+  synopsis: "--stack <stack> --to <version> [options]",
+  description:
+    "Reverses the Django migrations applied since the release after <version>, then rolls the\n" +
+    "code back to <version>. Without --execute it only prints the plan and changes nothing.\n" +
+    "Without the Heroku API: npm run rollback -- --since <ISO time> --database-url <url> plans\n" +
+    "from a known cut-off. docs/rollback.md has the procedure.",
+  positionals: { min: 0, max: 0 },
+  options: {
+    stack: {
+      type: "string",
+      valueName: "<stack>",
+      description: "stack whose Heroku app to roll back (dev, staging, prod)",
+    },
+    app: { type: "string", valueName: "<name>", description: "Heroku app, instead of --stack" },
+    to: {
+      type: "string",
+      valueName: "<version>",
+      description: "release to roll back to: 41 or v41",
+    },
+    "database-url": {
+      type: "string",
+      valueName: "<url>",
+      description: "the app's own database with another credential (default: its DATABASE_URL)",
+    },
+    "no-ssl": {
+      type: "boolean",
+      description: "no TLS, for a local server (or sslmode=disable, PGSSLMODE=disable)",
+    },
+    since: {
+      type: "string",
+      valueName: "<time>",
+      description: "plan from a known cut-off (ISO 8601 with zone), without Heroku",
+    },
+    json: { type: "boolean", description: "print the plan as one JSON document (plan only)" },
+    execute: { type: "boolean", description: "do it: needs maintenance mode on, or --maintenance" },
+    maintenance: {
+      type: "boolean",
+      description: "maintenance mode on for the rollback; off after success, on after a failure",
+    },
+    yes: {
+      type: "boolean",
+      description: "do not ask for confirmation (needed without a terminal)",
+    },
+    "allow-zero": {
+      type: "string",
+      multiple: true,
+      valueName: "<label>",
+      description: "confirm that Django app <label> goes back to zero (repeat per app)",
+    },
+    verbose: { type: "boolean", description: "show the API calls behind each step" },
+  },
+  exitCodes: {
+    [EXIT.OK]: "rolled back, nothing to do, or the plan was printed",
+    [EXIT.FAILED]: "refused or failed; the message says what was and was not changed",
+    [EXIT.USAGE]: "bad arguments or unknown stack; nothing ran",
+  },
+});
 
-Reverses the Django migrations applied since the release after <version>, then rolls the code
-back to <version>. Without --execute it only prints the plan and changes nothing.
-
-Options:
-  --stack <name>         stack whose Heroku app to roll back (dev, staging, prod)
-  --app <name>           Heroku app, instead of --stack
-  --to <version>         release to roll back to: 41 or v41
-  --database-url <url>   Postgres URL to read the plan from, another credential for the app's
-                         own database (default: the app's DATABASE_URL config var)
-  --no-ssl               connect without TLS (a local server; also sslmode=disable in the URL
-                         or PGSSLMODE=disable); Heroku Postgres needs TLS, the default
-  --since <time>         plan from a known cut-off (ISO 8601 with zone), without the Heroku API
-  --json                 print the plan as one JSON document (plan only)
-  --execute              do it: needs maintenance mode on, or --maintenance
-  --maintenance          turn maintenance mode on for the rollback and turn it off after
-                         success (after a failure it stays on)
-  --yes                  do not ask for confirmation (needed without a terminal)
-  --allow-zero <label>   confirm that Django app <label> goes back to zero (every migration
-                         unapplied, its tables dropped); repeat for each such app
-  --verbose              show the API calls behind each step
-  -h, --help             this text`;
+export const ROLLBACK_USAGE = usage(ROLLBACK_COMMAND);
 
 export interface RollbackArgs {
   stack?: string;
@@ -47,23 +86,20 @@ export interface RollbackArgs {
 }
 
 export function parseRollbackArgs(argv: string[]): RollbackArgs {
-  const values = parseFlags(argv, {
-    stack: { type: "string" },
-    app: { type: "string" },
-    to: { type: "string" },
-    since: { type: "string" },
-    "database-url": { type: "string" },
-    "no-ssl": { type: "boolean" },
-    json: { type: "boolean" },
-    execute: { type: "boolean" },
-    maintenance: { type: "boolean" },
-    yes: { type: "boolean" },
-    "allow-zero": { type: "string", multiple: true },
-    verbose: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
+  const parsed = parseCommandLine(ROLLBACK_COMMAND, argv);
+  const none = { noSsl: false, json: false, execute: false, maintenance: false, yes: false };
+  if (parsed.help) return { ...none, allowZero: [], verbose: false, help: true };
+  const { values } = parsed;
+  let stack: string | undefined;
+  if (values.stack !== undefined) {
+    try {
+      stack = parseStackName(values.stack);
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message} (or pass --app <name>)`);
+    }
+  }
   const args: RollbackArgs = {
-    stack: values.stack,
+    stack,
     app: values.app,
     databaseUrl: values["database-url"],
     noSsl: values["no-ssl"] === true,
@@ -73,9 +109,8 @@ export function parseRollbackArgs(argv: string[]): RollbackArgs {
     yes: values.yes === true,
     allowZero: values["allow-zero"] ?? [],
     verbose: values.verbose === true,
-    help: values.help === true,
+    help: false,
   };
-  if (args.help) return args;
   const badLabel = args.allowZero.find((label) => !isAppLabel(label));
   if (badLabel !== undefined) {
     throw new UsageError(

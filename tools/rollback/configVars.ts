@@ -33,7 +33,7 @@ export function configVarLines(change: ConfigVarChange): { line: string; warning
         `GOOGLE_CREDENTIALS differs: ${v} carries another service account key, in its config ` +
           `vars and baked into its slug by the credentials buildpack. If that key was deleted, ` +
           `BigQuery, Cloud Storage, Sheets and Drive fail after the rollback until a new build ` +
-          `(README, "Rollback"). Check the key exists before going on.`,
+          `(docs/rollback.md). Check the key exists before going on.`,
       ]
     : [];
   return {

@@ -2,16 +2,8 @@
 // with --execute carries it out under maintenance mode. Everything it touches is injected, so
 // tests run it in-process against the Heroku emulator and a real Postgres.
 import type { HerokuClient } from "../../providers/heroku/client";
-import {
-  appPath,
-  confirm,
-  EXIT_FAILED,
-  EXIT_OK,
-  EXIT_USAGE,
-  RefusedError,
-  UsageError,
-  type Io,
-} from "../release/cli";
+import { EXIT } from "../cli/exitCodes";
+import { appPath, confirm, RefusedError, UsageError, type Io } from "../release/cli";
 import { withMaintenance, maintenanceState } from "../release/maintenance";
 import type { Clock } from "../release/poll";
 import { describeRelease, listReleases, type Release } from "../release/releases";
@@ -53,7 +45,7 @@ export async function runRollback(argv: string[], deps: RollbackDeps): Promise<n
     args = parseRollbackArgs(argv);
     if (args.help) {
       io.out(ROLLBACK_USAGE);
-      return EXIT_OK;
+      return EXIT.OK;
     }
   } catch (error) {
     return fail(io, error);
@@ -68,11 +60,11 @@ export async function runRollback(argv: string[], deps: RollbackDeps): Promise<n
 function fail(io: Io, error: unknown): number {
   if (error instanceof UsageError) {
     io.err(`error: ${error.message}\n\n${ROLLBACK_USAGE}`);
-    return EXIT_USAGE;
+    return EXIT.USAGE;
   }
   const prefix = error instanceof RefusedError ? "refused" : "error";
   io.err(`${prefix}: ${error instanceof Error ? error.message : String(error)}`);
-  return EXIT_FAILED;
+  return EXIT.FAILED;
 }
 
 async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number> {
@@ -95,7 +87,7 @@ async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number>
       warnings: zeroWarnings(migrations),
     };
     printPlan(plan, args, io, database);
-    return EXIT_OK;
+    return EXIT.OK;
   }
 
   const app = args.app ?? herokuAppForStack(args.stack ?? "", deps.stackRoot, "--app");
@@ -109,7 +101,7 @@ async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number>
     );
     if (args.json)
       io.out(JSON.stringify({ cutoff: null, migrations: [], release: null, steps: [] }));
-    return EXIT_OK;
+    return EXIT.OK;
   }
 
   const vars = await client.get<Record<string, string | null>>(`${appPath(app)}/config-vars`);
@@ -153,7 +145,7 @@ async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number>
       );
     }
     io.err("Dry run: nothing was changed. Add --execute to carry out these steps.");
-    return EXIT_OK;
+    return EXIT.OK;
   }
   if (!maintenanceOn && !args.maintenance) {
     throw new RefusedError(
@@ -193,10 +185,10 @@ async function rollback(args: RollbackArgs, deps: RollbackDeps): Promise<number>
     io.out(
       `Rolled ${app} back to v${resolution.target.version}: new release ${describeRelease(release)}.`,
     );
-    return EXIT_OK;
+    return EXIT.OK;
   } catch (error) {
     reportFailure(error, app, args, resolution.target.version, io);
-    return EXIT_FAILED;
+    return EXIT.FAILED;
   }
 }
 

@@ -21,7 +21,7 @@ export interface MigrationTarget {
  * - The kept migration is the latest before the cut-off by (applied, id): ties on `applied` are
  *   broken by id, never by chance (the runbook's `rank()` returned both rows of a tie).
  * - An app whose every migration is new goes back to `zero`.
- * - Steps run latest change first (see the README, "Order of the apps").
+ * - Steps run latest change first (docs/rollback.md, "Order of the apps").
  */
 export const MIGRATION_PLAN_SQL = `
 with changed as (
