@@ -2,6 +2,7 @@
 // called out, the plan can be read by a program, API detail only on request, help like the
 // other commands, and a second factor when Heroku asks for one.
 import { describe, expect, it } from "vitest";
+import { HerokuClient, type HerokuApiError } from "../../providers/heroku/client";
 import { RELEASE_USAGE } from "../../tools/release/args";
 import { useReleaseWorld } from "./harness";
 
@@ -155,5 +156,22 @@ describe("a second factor", () => {
     );
     expect(writes().filter((w) => !w.startsWith("POST /pipeline-promotions"))).toEqual([]);
     expect(world.emu().state.promotions.size).toBe(0);
+  });
+
+  it("never shows up in an error, like the token", async () => {
+    world.emu().state.promotionTwoFactorCodes = new Set(["123456"]);
+    const client = new HerokuClient({ token: world.emu().token, baseUrl: world.emu().url });
+    const pipeline = [...world.emu().state.pipelines.values()].find((p) => p.name === "gyana")!;
+    const body = {
+      pipeline: { id: pipeline.id },
+      source: { app: { id: staging().id } },
+      targets: [{ app: { id: prod().id } }],
+    };
+    const error = (await client
+      .post("/pipeline-promotions", body, { "Heroku-Two-Factor-Code": "999999" })
+      .catch((e: unknown) => e)) as HerokuApiError;
+    expect(error.status).toBe(403);
+    expect(error.request.headers["heroku-two-factor-code"]).toBe("[REDACTED]");
+    expect(JSON.stringify(error)).not.toContain("999999");
   });
 });
