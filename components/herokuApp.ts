@@ -362,7 +362,12 @@ export class HerokuApp extends pulumi.ComponentResource {
       ? new Pipeline(
           `${name}-pipeline`,
           // Adopting the hand-made setup (`imports.app`) takes over the existing pipeline too.
-          { name: args.pipeline.name, ...(adopting ? { adopt: true } : {}) },
+          {
+            name: args.pipeline.name,
+            // Owned by the apps' team, else by the user of HEROKU_API_KEY (sent as `owner`).
+            ...(args.team !== undefined ? { team: args.team } : {}),
+            ...(adopting ? { adopt: true } : {}),
+          },
           // Other stacks' apps are coupled to it: leave it in place if this stack goes away.
           { ...afterApp, protect, retainOnDelete: true },
         )

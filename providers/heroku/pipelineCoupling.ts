@@ -1,10 +1,13 @@
 // Heroku pipeline coupling (Terraform: heroku_pipeline_coupling): an app's place in a pipeline.
 // `pipeline` may be the pipeline's id or its name: the API wants the id, so a name is resolved
-// with `GET /pipelines/{name}` when the coupling is created. That lets a stack join a pipeline
+// when the coupling is created, as the heroku CLI does it: `GET /pipelines?eq[name]=<name>`
+// (heroku/cli src/lib/pipelines/disambiguate.ts). Names are not unique on Heroku; where the CLI
+// asks which pipeline, this refuses, naming the ids. That lets a stack join a pipeline
 // that another stack owns. An app belongs to at most one pipeline, so a replacement deletes the
 // old coupling first.
 import * as pulumi from "@pulumi/pulumi";
 import { herokuClientFromEnv, isApiError } from "./client";
+import { ambiguousPipeline, pipelinesNamed } from "./pipeline";
 import {
   Failures,
   deleteIgnoringNotFound,
@@ -44,9 +47,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 async function resolvePipeline(pipeline: string): Promise<string> {
   if (UUID.test(pipeline)) return pipeline;
   const client = herokuClientFromEnv();
-  const existing = await unlessNotFound(() =>
-    client.get<{ id: string }>(`/pipelines/${seg(pipeline)}`),
-  );
+  const matches = await pipelinesNamed(client, pipeline);
+  if (matches.length > 1) throw ambiguousPipeline(pipeline, matches);
+  const [existing] = matches;
   if (!existing) {
     throw new Error(
       `Heroku pipeline \`${pipeline}\` does not exist. It is created by the stack that owns it ` +

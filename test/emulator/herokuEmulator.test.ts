@@ -406,6 +406,31 @@ describe("formation and domains", () => {
   });
 });
 
+describe("pipelines", () => {
+  beforeEach(() => start());
+
+  it("creates a second pipeline of a taken name, finds both with eq[name], and refuses the ambiguous name", async () => {
+    const first = await call("POST", "/pipelines", { name: "gyana" });
+    const second = await call("POST", "/pipelines", { name: "gyana" });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(second.body.id).not.toBe(first.body.id);
+    await call("POST", "/pipelines", { name: "other" });
+    // The CLI's Accept variant for the name filter is the same API version.
+    const named = await call("GET", "/pipelines?eq[name]=gyana", undefined, {
+      Accept: `${ACCEPT}.pipelines`,
+    });
+    expect(named.status).toBe(200);
+    expect(named.body.map((p: { id: string }) => p.id).sort()).toEqual(
+      [first.body.id, second.body.id].sort(),
+    );
+    const byName = await call("GET", "/pipelines/gyana");
+    expect(byName.status).toBe(422);
+    expect(byName.body.id).toBe("multiple_matches");
+    expect((await call("GET", `/pipelines/${first.body.id}`)).status).toBe(200);
+    expect(emu.violations).toEqual([]);
+  });
+});
+
 describe("faults", () => {
   beforeEach(() => start());
 

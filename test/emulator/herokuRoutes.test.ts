@@ -155,6 +155,8 @@ it("answers every emulated route with a body that matches the schema", async () 
   await call("GET", `/pipeline-promotions/${promotion.id}`);
   await call("GET", `/pipeline-promotions/${promotion.id}/promotion-targets`);
   await call("GET", "/account/rate-limits");
+  await call("GET", "/account");
+  await call("GET", "/teams/gyana");
 
   await call("DELETE", `/apps/${a}/webhooks/${hook.id}`);
   await call("DELETE", `/apps/${a}/log-drains/${drain.token}`);

@@ -1,10 +1,14 @@
 // Pipeline and PipelineCoupling through their serialized providers against the emulator: a
-// coupling names its pipeline by id or by name (resolved with GET /pipelines/{name}), the stage
-// changes in place, a missing pipeline says which stack creates it, delete tolerates 404.
+// coupling names its pipeline by id or by name (resolved with the `eq[name]` filter, as the heroku
+// CLI does), the stage changes in place, a missing pipeline says which stack creates it, delete
+// tolerates 404. Pipeline names are not unique on Heroku: nothing here ever makes a second one,
+// and a name two pipelines share is refused, naming both.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Pipeline, PipelineCoupling } from "../../providers/heroku";
 import { declareAndLoad, type SerializedResource } from "../support/hostedProvider";
 import { startHerokuEmulator, type HerokuEmulator } from "../emulator/heroku";
+import { ACCOUNT } from "../emulator/heroku/state";
+import { newId } from "../emulator/heroku/ids";
 
 let emu: HerokuEmulator;
 let pipeline: SerializedResource;
@@ -92,6 +96,74 @@ describe("Pipeline and PipelineCoupling providers (serialized, against the emula
     await pipeline.provider.delete!(created.id, renamed.outs);
     await pipeline.provider.delete!(created.id, renamed.outs);
     expect((await pipeline.provider.read!(created.id, renamed.outs)).id).toBe("");
+  });
+
+  it("creates the pipeline owned by the authenticated user, or by the app's team, as the CLI and Terraform do", async () => {
+    emu.resetCounts();
+    const own = await pipeline.provider.create({ name: "gyana-owned" });
+    expect(emu.requests.map((r) => r.route)).toEqual([
+      "GET /pipelines",
+      "GET /account",
+      "POST /pipelines",
+    ]);
+    expect(emu.requests.at(-1)?.body).toEqual({
+      name: "gyana-owned",
+      owner: { id: ACCOUNT.id, type: "user" },
+    });
+    const team = await pipeline.provider.create({ name: "gyana-teamed", team: "gyana" });
+    expect(emu.state.pipelines.get(team.id)?.owner).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      type: "team",
+    });
+    await pipeline.provider.delete!(own.id, own.outs);
+    await pipeline.provider.delete!(team.id, team.outs);
+  });
+
+  it("never makes a second pipeline of a name that exists (Heroku would): create refuses, saying how to adopt", async () => {
+    const existing = await pipeline.provider.create({ name: "gyana-twice" });
+    await expect(pipeline.provider.create({ name: "gyana-twice" })).rejects.toThrow(
+      `Heroku pipeline \`gyana-twice\` already exists (${existing.id})`,
+    );
+    expect([...emu.state.pipelines.values()].filter((p) => p.name === "gyana-twice")).toHaveLength(
+      1,
+    );
+    await pipeline.provider.delete!(existing.id, existing.outs);
+  });
+
+  it("refuses a name two pipelines share, naming both ids, for adopt and for a coupling by name", async () => {
+    const now = emu.state.now();
+    const ids = [newId(), newId()];
+    for (const id of ids) {
+      emu.state.pipelines.set(id, {
+        id,
+        name: "gyana-dup",
+        owner: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    const both = new RegExp(
+      `2 Heroku pipelines are named \`gyana-dup\` \\((?=[^)]*${ids[0]})(?=[^)]*${ids[1]})`,
+    );
+    await expect(pipeline.provider.create({ name: "gyana-dup", adopt: true })).rejects.toThrow(
+      both,
+    );
+    await expect(pipeline.provider.create({ name: "gyana-dup" })).rejects.toThrow(both);
+    await expect(
+      coupling.provider.create({ app: "gyana-piped", pipeline: "gyana-dup", stage: "staging" }),
+    ).rejects.toThrow(both);
+    expect([...emu.state.pipelines.values()].filter((p) => p.name === "gyana-dup")).toHaveLength(2);
+    for (const id of ids) emu.state.pipelines.delete(id);
+  });
+
+  it("refuses to rename a pipeline onto a name another pipeline has", async () => {
+    const a = await pipeline.provider.create({ name: "gyana-a" });
+    const b = await pipeline.provider.create({ name: "gyana-b" });
+    await expect(pipeline.provider.update!(a.id, a.outs, { name: "gyana-b" })).rejects.toThrow(
+      `cannot rename Heroku pipeline \`gyana-a\` to \`gyana-b\`: pipeline ${b.id} already has that name`,
+    );
+    await pipeline.provider.delete!(a.id, a.outs);
+    await pipeline.provider.delete!(b.id, b.outs);
   });
 
   it("an existing pipeline is only taken over with adopt, and a re-run coupling is adopted", async () => {

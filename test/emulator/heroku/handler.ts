@@ -33,6 +33,9 @@ export interface Pipeline {
 }
 
 const ACCEPT = "application/vnd.heroku+json; version=3";
+// Variants such as `version=3.pipelines`, which the heroku CLI sends for the pipeline name filter
+// (heroku/cli src/lib/api.ts, PIPELINES_HEADER), are the same API version.
+const ACCEPTED = /^application\/vnd\.heroku\+json;version=3(\.[a-z-]+)?$/;
 const UNKNOWN_ROUTE =
   "The requested API endpoint was not found. Are you using the right HTTP verb (i.e. `GET` vs. " +
   "`POST`), and did you specify your intended version with the `Accept` header?";
@@ -131,7 +134,7 @@ export function createRequestHandler(
     }
 
     const accept = req.headers.accept ?? "";
-    if (!accept.split(",").some((a) => a.replace(/\s+/g, "") === ACCEPT.replace(/\s+/g, ""))) {
+    if (!accept.split(",").some((a) => ACCEPTED.test(a.replace(/\s+/g, "")))) {
       fail(
         406,
         "not_acceptable",
@@ -191,6 +194,7 @@ export function createRequestHandler(
       state,
       params: match.params,
       body,
+      query: url.searchParams,
       req,
       baseUrl: p.baseUrl(),
       rateLimitRemaining: () => limiter.remaining(),

@@ -23,6 +23,8 @@ export interface Ctx {
   params: Record<string, string>;
   /** The parsed JSON body, already checked against the link's request schema. */
   body: unknown;
+  /** The query string, e.g. `eq[name]=gyana` of `GET /pipelines?eq[name]=gyana`. */
+  query: URLSearchParams;
   req: IncomingMessage;
   baseUrl: string;
   rateLimitRemaining: () => number;

@@ -1,6 +1,7 @@
 // Records → the JSON Heroku returns. Every shape here is checked against the link's
 // targetSchema (with strictProperties honoured) on every response.
 import { isoSeconds } from "./ids";
+import { stableId } from "./catalog";
 import {
   ACCOUNT,
   type AddonRecord,
@@ -24,6 +25,49 @@ import {
 type Json = Record<string, unknown>;
 
 const GENERATION = { id: "3d4c7e4b-7b3a-4c1e-9c7d-2f5b8a1e6c90", name: "cedar" };
+
+const ACCOUNT_CREATED = "2021-05-04T09:00:00Z";
+
+export function accountShape(): Json {
+  return {
+    allow_tracking: false,
+    beta: false,
+    country_of_residence: null,
+    created_at: ACCOUNT_CREATED,
+    default_organization: null,
+    default_team: null,
+    delinquent_at: null,
+    email: ACCOUNT.email,
+    federated: false,
+    id: ACCOUNT.id,
+    identity_provider: null,
+    last_login: ACCOUNT_CREATED,
+    name: ACCOUNT.full_name,
+    sms_number: null,
+    suspended_at: null,
+    two_factor_authentication: false,
+    updated_at: ACCOUNT_CREATED,
+    verified: true,
+  };
+}
+
+/** A team by id or name; ids are stable per name (the same `team:<name>` id apps carry). */
+export function teamShape(identity: string): Json {
+  return {
+    created_at: ACCOUNT_CREATED,
+    credit_card_collections: false,
+    default: false,
+    enterprise_account: null,
+    id: /^[0-9a-f-]{36}$/i.test(identity) ? identity : stableId(`team:${identity}`),
+    identity_provider: null,
+    membership_limit: null,
+    name: identity,
+    provisioned_licenses: false,
+    role: "admin",
+    type: "team",
+    updated_at: ACCOUNT_CREATED,
+  };
+}
 
 export function appShape(app: AppRecord): Json {
   return {

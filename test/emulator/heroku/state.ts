@@ -600,12 +600,26 @@ export class EmulatorState {
 
   // ---- pipelines ---------------------------------------------------------------------------
 
+  /**
+   * A pipeline by id, or by name when unambiguous. Names are not unique on Heroku; what it
+   * answers to a name several pipelines share is NOT documented (the heroku CLI never asks: it
+   * filters with `eq[name]` and makes the user pick). The emulator refuses with 422
+   * `multiple_matches` (the id Heroku uses for ambiguous add-on names, heroku/cli
+   * src/commands/addons/upgrade.ts), so a client that resolves names this way fails loudly.
+   */
   pipeline(identity: string, idOnly = false): PipelineRecord {
-    const found =
-      this.pipelines.get(identity) ??
-      (idOnly ? undefined : [...this.pipelines.values()].find((p) => p.name === identity));
-    if (!found) throw notFound("pipeline");
-    return found;
+    const byId = this.pipelines.get(identity);
+    if (byId) return byId;
+    const named = idOnly ? [] : [...this.pipelines.values()].filter((p) => p.name === identity);
+    if (named.length > 1) {
+      throw new HttpError(
+        422,
+        "multiple_matches",
+        `Ambiguous identifier; multiple matching pipelines found: ${named.map((p) => p.id).join(", ")}.`,
+      );
+    }
+    if (!named[0]) throw notFound("pipeline");
+    return named[0];
   }
 
   coupling(id: string): CouplingRecord {

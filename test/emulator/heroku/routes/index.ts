@@ -2,6 +2,7 @@
 // typo fails at start instead of answering 404 in some test.
 import type { Routes } from "../http";
 import { schemaRoutes } from "../schema";
+import { accountRoutes } from "./account";
 import { addonRoutes } from "./addons";
 import { appRoutes } from "./apps";
 import { configRoutes } from "./config";
@@ -14,6 +15,7 @@ import { pipelineRoutes } from "./pipelines";
 import { releaseRoutes } from "./releases";
 
 export const ALL_ROUTES: Routes = {
+  ...accountRoutes,
   ...appRoutes,
   ...addonRoutes,
   ...configRoutes,

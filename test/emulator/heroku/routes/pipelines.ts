@@ -59,11 +59,12 @@ function requireSecondFactor(state: EmulatorState, header: string | string[] | u
 }
 
 export const pipelineRoutes: Routes = {
+  // Pipeline names are not unique: Heroku creates a second pipeline of the same name
+  // (thoughtbot/suspenders#690, heroku/heroku-pipelines#2), and the heroku CLI resolves a name
+  // with `GET /pipelines?eq[name]=` and asks which one when several match (heroku/cli
+  // src/lib/pipelines/disambiguate.ts).
   "POST /pipelines": ({ state, body }) => {
     const b = body as { name: string; owner?: PipelineRecord["owner"] };
-    if ([...state.pipelines.values()].some((p) => p.name === b.name)) {
-      throw invalid("Name is already taken");
-    }
     const now = state.now();
     const p: PipelineRecord = {
       id: newId(),
@@ -75,19 +76,23 @@ export const pipelineRoutes: Routes = {
     state.pipelines.set(p.id, p);
     return { body: pipelineShape(p) };
   },
-  "GET /pipelines": ({ state }) => ({ list: [...state.pipelines.values()].map(pipelineShape) }),
+  // `eq[name]=` keeps the pipelines of exactly that name (heroku/cli src/lib/api.ts,
+  // findPipelineByName). The schema documents no filter; the CLI sends it with the
+  // `version=3.pipelines` Accept variant, and a client that gets every pipeline back must filter
+  // the answer itself.
+  "GET /pipelines": ({ state, query }) => {
+    const name = query.get("eq[name]");
+    const all = [...state.pipelines.values()];
+    return { list: (name === null ? all : all.filter((p) => p.name === name)).map(pipelineShape) };
+  },
   "GET /pipelines/{pipeline}": ({ state, params }) => ({
     body: pipelineShape(state.pipeline(params.pipeline!)),
   }),
   "PATCH /pipelines/{pipeline}": ({ state, params, body }) => {
     const p = state.pipeline(params.pipeline!, true);
     const b = body as { name?: string };
-    if (b.name !== undefined && b.name !== p.name) {
-      if ([...state.pipelines.values()].some((o) => o.name === b.name)) {
-        throw invalid("Name is already taken");
-      }
-      p.name = b.name;
-    }
+    // Renaming onto another pipeline's name is not refused either (names are not unique).
+    if (b.name !== undefined) p.name = b.name;
     p.updatedAt = state.now();
     return { body: pipelineShape(p) };
   },
