@@ -38,6 +38,7 @@ const herokuApp = new HerokuApp("app", {
   stack: config.heroku.stack,
   ...(config.heroku.team !== undefined ? { team: config.heroku.team } : {}),
   ...(config.heroku.maintenance !== undefined ? { maintenance: config.heroku.maintenance } : {}),
+  apiKeyConfigVar: config.heroku.apiKeyConfigVar,
   environment: config.environment,
   externalUrl: config.externalUrl,
   gcpProject: config.gcpProject,

@@ -137,6 +137,14 @@ export interface HerokuAppArgs {
   readonly extraConfigVars?: Readonly<Record<string, string>>;
   /** More secret config vars. Default none. */
   readonly extraSecretConfigVars?: pulumi.Input<Record<string, string>>;
+  /**
+   * Give the app a HEROKU_API_KEY: an OAuth authorization (scopes read + write, no expiry) made
+   * with the deploying user's token. Default false: the app at HEAD reads no HEROKU_API_KEY, and a
+   * Heroku token is not scoped to one app: it can change every app its user can, and anyone who
+   * can read this app's config vars gets it (docs/security.md). Switching it off later leaves the
+   * live var and its authorization as they are (the stack forgets them; remove them by hand).
+   */
+  readonly apiKeyConfigVar?: boolean;
   /** Honeybadger data centre of the project. Default `us`. */
   readonly honeybadger?: { readonly endpoint: "us" | "eu" };
   /**
@@ -295,16 +303,28 @@ export class HerokuApp extends pulumi.ComponentResource {
         { length: DEFAULTS.hashidsSaltLength, special: false },
         child,
       ).result;
-    const apiKey = new Authorization(
-      `${name}-api-key`,
-      {
-        description: `HEROKU_API_KEY of ${args.name} (managed by Pulumi)`,
-        ...(args.imports?.apiKeyAuthorization !== undefined
-          ? { adopt: args.imports.apiKeyAuthorization }
-          : {}),
-      },
-      afterApp,
-    );
+    if (!args.apiKeyConfigVar && args.imports?.apiKeyAuthorization !== undefined) {
+      throw new pulumi.ResourceError(
+        "`imports.apiKeyAuthorization` needs `apiKeyConfigVar: true`: without it the stack " +
+          "manages no HEROKU_API_KEY and leaves a live one as it is",
+        this,
+      );
+    }
+    // Opt-in (see `apiKeyConfigVar`). Retained on delete, whatever the stack: the token may be the
+    // live one taken over from the hand-made app, and switching the opt-in off must not revoke
+    // what the app may still use; the config var below is retained the same way.
+    const apiKey = args.apiKeyConfigVar
+      ? new Authorization(
+          `${name}-api-key`,
+          {
+            description: `HEROKU_API_KEY of ${args.name} (managed by Pulumi)`,
+            ...(args.imports?.apiKeyAuthorization !== undefined
+              ? { adopt: args.imports.apiKeyAuthorization }
+              : {}),
+          },
+          { ...afterApp, retainOnDelete: true },
+        )
+      : undefined;
 
     const plainVars: Record<string, pulumi.Input<string>> = {
       DJANGO_SETTINGS_MODULE: "gyana.settings.heroku",
@@ -321,7 +341,7 @@ export class HerokuApp extends pulumi.ComponentResource {
       GOOGLE_CREDENTIALS: args.googleCredentials,
       HASHIDS_SALT: hashidsSalt,
       HELLONEXT_SSO_TOKEN: args.secrets.hellonextSsoToken,
-      HEROKU_API_KEY: apiKey.token,
+      ...(apiKey ? { HEROKU_API_KEY: apiKey.token } : {}),
       HONEYBADGER_API_KEY: args.secrets.honeybadgerApiKey,
       HONEYCOMB_API_KEY: args.secrets.honeycombApiKey,
       SECRET_KEY: secretKey,
@@ -348,7 +368,13 @@ export class HerokuApp extends pulumi.ComponentResource {
             });
     // Plain and secret vars in separate maps: one secret inside a map makes the whole map secret
     // in a preview, and the names of the secret vars stay visible.
-    new ConfigVars(`${name}-config`, { app: appRef, vars: plainVars, sensitiveVars }, child);
+    // HEROKU_API_KEY is never nulled by the stack: when it is not (or no longer) declared, a live
+    // value (the hand-made app's, or one an earlier `up` set) stays as it is.
+    new ConfigVars(
+      `${name}-config`,
+      { app: appRef, vars: plainVars, sensitiveVars, retainOnRemoval: ["HEROKU_API_KEY"] },
+      child,
+    );
 
     new Formation(
       `${name}-formation`,

@@ -218,6 +218,13 @@ function crossFieldProblems(plain: PlainConfig): string[] {
       );
     }
   }
+  if (plain.imports.herokuApiKeyAuthorization !== undefined && !plain.heroku.apiKeyConfigVar) {
+    problems.push(
+      "gyana:imports.herokuApiKeyAuthorization: is not allowed while gyana:heroku.apiKeyConfigVar is false; " +
+        "the stack then manages no HEROKU_API_KEY and leaves a live one as it is: remove the import id " +
+        "(or set gyana:heroku.apiKeyConfigVar: true, see docs/security.md)",
+    );
+  }
   const beat = plain.heroku.formation["beat"];
   if (beat && beat.quantity > 1) {
     problems.push(

@@ -70,6 +70,11 @@ export const herokuSchema = z.strictObject({
    * an operation, and an `up` must not switch it back under them.
    */
   maintenance: z.boolean({ error: "must be true or false" }).optional(),
+  /**
+   * Give the app a HEROKU_API_KEY (an account-wide read+write token). Off unless set: the app
+   * at HEAD does not read it (docs/security.md, "The app's HEROKU_API_KEY").
+   */
+  apiKeyConfigVar: z.boolean({ error: "must be true or false" }).default(false),
   addons: z.strictObject({
     postgres: matching(
       ADDON_PLAN("heroku-postgresql"),

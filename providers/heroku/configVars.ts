@@ -1,9 +1,11 @@
 // The config vars this program owns on an app (Terraform: heroku_app config_vars +
 // sensitive_config_vars, with the lessons of #24/#205/PR #183). It manages only the keys it
 // declares: add-on vars (DATABASE_URL, REDIS_URL) and vars set by hand are never read into state,
-// never compared and never removed. A key dropped from the program is PATCHed to null; every
-// create/update is one PATCH (one release). `sensitiveVars` values are secrets in state;
-// `sensitiveVarNames` stays plain so previews show which keys are secret.
+// never compared and never removed. A key dropped from the program is PATCHed to null, unless it
+// is listed in `retainOnRemoval` (then it is left on the app as it is: the program stops managing
+// it, the way `retainOnDelete` forgets a resource); every create/update that changes a value is
+// one PATCH holding only what changes (one release). `sensitiveVars` values are secrets in state; `sensitiveVarNames` stays
+// plain so previews show which keys are secret.
 import * as pulumi from "@pulumi/pulumi";
 import type { ConfigVars as HerokuConfigVars } from "@heroku-cli/schema";
 import { herokuClientFromEnv } from "./client";
@@ -16,6 +18,7 @@ import {
   diffDeclared,
   found,
   gone,
+  sameValue,
   seg,
   unlessNotFound,
 } from "./providerKit";
@@ -29,6 +32,12 @@ export interface ConfigVarsInputs {
   sensitiveVars?: Record<string, string>;
   /** Names of `sensitiveVars`, in plain view. Filled in by `check` when absent. */
   sensitiveVarNames?: string[];
+  /**
+   * Keys left on the app as they are (no null write) when they leave `vars`/`sensitiveVars` or
+   * when this resource is deleted: a var the app may still read that the program stops managing,
+   * such as a live HEROKU_API_KEY. Default none.
+   */
+  retainOnRemoval?: string[];
 }
 
 export interface ConfigVarsOutputs extends ConfigVarsInputs {
@@ -49,21 +58,38 @@ function outputsFrom(inputs: ConfigVarsInputs, appId: string): ConfigVarsOutputs
     vars: inputs.vars ?? {},
     sensitiveVars: inputs.sensitiveVars ?? {},
     sensitiveVarNames: Object.keys(inputs.sensitiveVars ?? {}).sort(),
+    retainOnRemoval: inputs.retainOnRemoval ?? [],
     appId,
     names: ownedKeys(inputs),
   };
 }
 
-/** The one PATCH body: every declared key with its value, and null for keys no longer declared. */
+/**
+ * The one PATCH body: every declared key with its value, and null for keys no longer declared
+ * (except those to retain).
+ */
 function patchBody(
   olds: Partial<ConfigVarsInputs>,
   news: ConfigVarsInputs,
 ): Record<string, string | null> {
   const body: Record<string, string | null> = {};
-  const keep = new Set(ownedKeys(news));
+  const keep = new Set([...ownedKeys(news), ...(news.retainOnRemoval ?? [])]);
   for (const key of ownedKeys(olds)) if (!keep.has(key)) body[key] = null;
   Object.assign(body, news.vars ?? {}, news.sensitiveVars ?? {});
   return body;
+}
+
+/**
+ * What an update sends: the patch body without the values the state already holds, so that an
+ * update that changes no value (a key moved to `retainOnRemoval`, say) writes nothing and costs
+ * no release.
+ */
+function changedOnly(
+  olds: Partial<ConfigVarsInputs>,
+  body: Record<string, string | null>,
+): Record<string, string | null> {
+  const recorded: Record<string, string> = { ...olds.vars, ...olds.sensitiveVars };
+  return Object.fromEntries(Object.entries(body).filter(([k, v]) => recorded[k] !== v));
 }
 
 export const configVarsProvider: pulumi.dynamic.ResourceProvider<
@@ -75,6 +101,14 @@ export const configVarsProvider: pulumi.dynamic.ResourceProvider<
     failures.identity(news, "app", ["appName", "uuid"]);
     failures.stringMap(news, "vars", KEY, "must match ^\\w+$ (letters, digits, _)");
     failures.stringMap(news, "sensitiveVars", KEY, "must match ^\\w+$ (letters, digits, _)");
+    const retain = news.retainOnRemoval as unknown;
+    if (
+      retain !== undefined &&
+      !isUnknown(retain) &&
+      (!Array.isArray(retain) || !retain.every((k) => typeof k === "string" && KEY.test(k)))
+    ) {
+      failures.add("retainOnRemoval", "`retainOnRemoval` must be a list of config var names");
+    }
     // A whole map not known yet (preview) is checked again with its value before create.
     if (isUnknown(news.vars) || isUnknown(news.sensitiveVars)) return failures.result(news);
     const plain = Object.keys(news.vars ?? {});
@@ -99,7 +133,10 @@ export const configVarsProvider: pulumi.dynamic.ResourceProvider<
     return diffDeclared<ConfigVarsInputs>(
       { ...olds, vars: olds.vars ?? {}, sensitiveVars: olds.sensitiveVars ?? {} },
       { ...news, vars: news.vars ?? {}, sensitiveVars: news.sensitiveVars ?? {} },
-      { fields: ["app", "vars", "sensitiveVars", "sensitiveVarNames"] },
+      {
+        fields: ["app", "vars", "sensitiveVars", "sensitiveVarNames", "retainOnRemoval"],
+        equal: { retainOnRemoval: (a, b) => sameValue(a ?? [], b ?? []) },
+      },
     );
   },
 
@@ -137,6 +174,7 @@ export const configVarsProvider: pulumi.dynamic.ResourceProvider<
       app: props?.app ?? id,
       vars: pick(props?.vars),
       sensitiveVars: pick(props?.sensitiveVars),
+      ...(props?.retainOnRemoval !== undefined ? { retainOnRemoval: props.retainOnRemoval } : {}),
     };
     const outs = outputsFrom(inputs, id);
     inputs.sensitiveVarNames = outs.sensitiveVarNames;
@@ -146,7 +184,7 @@ export const configVarsProvider: pulumi.dynamic.ResourceProvider<
   async update(id, olds, news) {
     const client = herokuClientFromEnv();
     await assertSameApp(client, "ConfigVars", id, olds, news);
-    const body = patchBody(olds, news);
+    const body = changedOnly(olds, patchBody(olds, news));
     if (Object.keys(body).length > 0) {
       await client.patch<HerokuConfigVars>(`/apps/${seg(id)}/config-vars`, body);
     }
@@ -155,7 +193,12 @@ export const configVarsProvider: pulumi.dynamic.ResourceProvider<
 
   async delete(id, props) {
     const client = herokuClientFromEnv();
-    const body = Object.fromEntries(ownedKeys(props).map((k) => [k, null]));
+    const retained = props.retainOnRemoval ?? [];
+    const body = Object.fromEntries(
+      ownedKeys(props)
+        .filter((k) => !retained.includes(k))
+        .map((k) => [k, null]),
+    );
     if (Object.keys(body).length === 0) return;
     await deleteIgnoringNotFound(() => client.patch(`/apps/${seg(id)}/config-vars`, body));
   },
@@ -178,6 +221,11 @@ export interface ConfigVarsArgs {
   readonly vars?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Secret vars (wrapped with `pulumi.secret` here even if given plain). Default none. */
   readonly sensitiveVars?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Keys left on the app as they are when they stop being declared or the resource is deleted
+   * (no null write). Default none.
+   */
+  readonly retainOnRemoval?: readonly string[];
 }
 
 /**
@@ -189,6 +237,7 @@ export class ConfigVars extends pulumi.dynamic.Resource {
   declare readonly vars: pulumi.Output<Record<string, string>>;
   declare readonly sensitiveVars: pulumi.Output<Record<string, string>>;
   declare readonly sensitiveVarNames: pulumi.Output<string[]>;
+  declare readonly retainOnRemoval: pulumi.Output<string[]>;
   declare readonly appId: pulumi.Output<string>;
   declare readonly names: pulumi.Output<string[]>;
 
@@ -207,6 +256,9 @@ export class ConfigVars extends pulumi.dynamic.Resource {
         vars: args.vars ?? {},
         sensitiveVars: pulumi.secret(sensitive),
         sensitiveVarNames: names,
+        ...(args.retainOnRemoval !== undefined
+          ? { retainOnRemoval: [...args.retainOnRemoval] }
+          : {}),
         appId: undefined,
         names: undefined,
       },

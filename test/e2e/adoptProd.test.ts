@@ -1,6 +1,7 @@
 // Adopting ALL of production as the runbook built it by hand: the app, both add-ons, the config
-// vars (live SECRET_KEY, HASHIDS_SALT, REDIS_URL with its TLS parameter, HEROKU_API_KEY from a
-// `heroku authorizations:create` token), buildpacks, formation, app.gyana.com and beta.gyana.com on
+// vars (live SECRET_KEY, HASHIDS_SALT, REDIS_URL with its TLS parameter, and a HEROKU_API_KEY from
+// a `heroku authorizations:create` token, which the stack leaves alone: gyana:heroku.apiKeyConfigVar
+// is off), buildpacks, formation, app.gyana.com and beta.gyana.com on
 // an SNI endpoint with the wildcard certificate, the GoDaddy CNAMEs at their targets, the pipeline
 // and production coupling, the Honeybadger drain and webhook, and the GCP bucket and service
 // account (by import id). The first `up` with `gyana:imports` creates nothing that exists; every
@@ -219,7 +220,6 @@ describe("adopting everything the runbook made by hand for gyana-beta", () => {
       serviceAccount: IMPORT_IDS.serviceAccount,
       domains: ["app.gyana.com", "beta.gyana.com"],
       sniEndpoint: live.sniName,
-      herokuApiKeyAuthorization: live.authorizationId,
     };
     options = {
       overrides: { "gyana:imports": JSON.stringify(imports) },
@@ -291,7 +291,8 @@ describe("adopting everything the runbook made by hand for gyana-beta", () => {
     expect(idOf("heroku:Domain", "domain-beta-gyana-com")).toBe(live.domainIds["beta.gyana.com"]);
     expect(idOf("heroku:LogDrain")).toBe(live.drainId);
     expect(idOf("heroku:AppWebhook")).toBe(live.webhookId);
-    expect(idOf("heroku:Authorization")).toBe(live.authorizationId);
+    // The live HEROKU_API_KEY's authorization is not the stack's: left alone, never in state.
+    expect(idOf("heroku:Authorization")).toBeUndefined();
   });
 
   it("the GCP bucket and service account are imported by id, not created", () => {
@@ -353,9 +354,8 @@ describe("adopting everything the runbook made by hand for gyana-beta", () => {
 });
 
 // The runbook's literal custom domain: only app.gyana.com on Heroku and GoDaddy's `beta` pointing
-// at its target; and a HEROKU_API_KEY whose authorization is not adopted (no id found, e.g. an
-// account API key). Both hosts are listed in imports.domains, as the README's "Adopting production" says.
-describe("adopting the runbook's literal setup (beta not on Heroku, API key not adopted)", () => {
+// at its target. Both hosts are listed in imports.domains, as the README's "Adopting production" says.
+describe("adopting the runbook's literal setup (beta not on Heroku)", () => {
   let emulators: E2eEnvironment;
   let live: HandMadeProd;
   let adopted: UpResult;
@@ -393,27 +393,22 @@ describe("adopting the runbook's literal setup (beta not on Heroku, API key not 
     await emulators.close();
   });
 
-  it("creates exactly the beta.gyana.com domain and the new API key, and points the CNAMEs at their targets", () => {
+  it("creates exactly the beta.gyana.com domain, points the CNAMEs at their targets and leaves HEROKU_API_KEY alone", () => {
     expect(herokuWritesOfFirstUp).toEqual([
       WRITE("PATCH /apps/{app}/config-vars"),
       // beta.gyana.com was never a Heroku domain: added, on the adopted SNI endpoint.
       WRITE("POST /apps/{app}/domains", 201),
-      // The one create that exists already in another form: a new authorization for
-      // HEROKU_API_KEY (the app at HEAD no longer reads it; revoke the old one by hand).
-      WRITE("POST /oauth/authorizations", 201),
     ]);
     const patch = emulators.heroku.requests.find(
       (r) => r.route === "PATCH /apps/{app}/config-vars",
     );
-    expect(Object.keys(patch?.body as object).sort()).toEqual([
-      "GOOGLE_CREDENTIALS",
-      "HEROKU_API_KEY",
-    ]);
+    expect(Object.keys(patch?.body as object).sort()).toEqual(["GOOGLE_CREDENTIALS"]);
     const app = emulators.heroku.state.app(APP);
     const beta = [...app.domains.values()].find((d) => d.hostname === "beta.gyana.com")!;
     expect(beta.sniEndpointId).toBe(live.sniId);
-    expect(emulators.heroku.state.authorizations.has(live.authorizationId)).toBe(true);
-    expect(emulators.heroku.state.authorizations.size).toBe(2);
+    // The live token stays in place and is not revoked; no other is made.
+    expect(app.configVars["HEROKU_API_KEY"]).toBe(live.token);
+    expect([...emulators.heroku.state.authorizations.keys()]).toEqual([live.authorizationId]);
 
     // `app` is added, `beta` repointed from app.gyana.com's target to its own: one PUT each.
     expect(
@@ -471,8 +466,6 @@ describe("adopting production whose live settings differ from the stack config",
     await emulators.close();
   });
 
-  // The HEROKU_API_KEY authorization is NOT adopted here: its create (a POST that does not depend
-  // on the app's id) is the write that would slip out first if the children did not wait.
   const imports = (liveNames: { postgres: string; redis: string }) => ({
     herokuApp: APP,
     ...liveNames,
@@ -571,5 +564,86 @@ describe("adopting production whose live settings differ from the stack config",
     expect(heroku.state.addon("postgresql-curly-12345").plan).toBe("standard-2");
     expect(heroku.state.app(APP).formation.get("web")?.quantity).toBe(3);
     expect(heroku.violations).toEqual([]);
+  });
+});
+
+// gyana:heroku.apiKeyConfigVar on: the stack takes over the live HEROKU_API_KEY's authorization
+// (same token, no write). Switched off again, the stack stops managing both and leaves them exactly
+// as they are: no null for the config var, no revocation of the token (docs/security.md).
+describe("adopting production's HEROKU_API_KEY, then switching the opt-in off", () => {
+  let emulators: E2eEnvironment;
+  let live: HandMadeProd;
+  const secrets = { "gyana:secretKey": LIVE_SECRET_KEY, "gyana:hashidsSalt": LIVE_SALT };
+
+  beforeAll(async () => {
+    emulators = await startE2eEnvironment();
+    live = await buildHandMadeProd(emulators, {
+      herokuHosts: ["app.gyana.com", "beta.gyana.com"],
+      cnames: { app: "app.gyana.com", beta: "beta.gyana.com" },
+    });
+  });
+
+  afterAll(async () => {
+    await emulators.close();
+  });
+
+  it("takes over the live token with no write, and switched off writes nothing at all", async () => {
+    const { heroku, godaddy } = emulators;
+    const { readStackFile } = await import("../../tools/stackFile");
+    const file = readStackFile("prod", { secrets: await testSecrets() });
+    const herokuConfig = (apiKeyConfigVar: boolean) => ({
+      "gyana:heroku": JSON.stringify({
+        ...(JSON.parse(file.config["gyana:heroku"]!) as object),
+        apiKeyConfigVar,
+      }),
+    });
+    const imports = {
+      herokuApp: APP,
+      postgres: "postgresql-curly-12345",
+      redis: "redis-flat-67890",
+      bucket: IMPORT_IDS.bucket,
+      serviceAccount: IMPORT_IDS.serviceAccount,
+      domains: ["app.gyana.com", "beta.gyana.com"],
+      sniEndpoint: live.sniName,
+    };
+    const on = await up("prod", undefined, {
+      overrides: {
+        ...herokuConfig(true),
+        "gyana:imports": JSON.stringify({
+          ...imports,
+          herokuApiKeyAuthorization: live.authorizationId,
+        }),
+      },
+      secrets,
+    });
+    const authorization = Object.values(on.state.resources).find(
+      (r) => r.type === "pulumi-nodejs:dynamic/heroku:Authorization",
+    );
+    expect(authorization?.id).toBe(live.authorizationId);
+    expect(heroku.state.app(APP).configVars["HEROKU_API_KEY"]).toBe(live.token);
+
+    heroku.resetCounts();
+    godaddy.requests.length = 0;
+    const off = await up("prod", on.state, {
+      overrides: { ...herokuConfig(false), "gyana:imports": JSON.stringify(imports) },
+      secrets,
+    });
+    // The authorization leaves the state without a delete; the config vars record that
+    // HEROKU_API_KEY is no longer theirs, without a write.
+    expect(changes(off)).toEqual(["retain app-api-key", "update app-config"]);
+    expect(writesOf(heroku)).toEqual([]);
+    expect(godaddy.writes()).toEqual([]);
+    expect(heroku.state.app(APP).configVars["HEROKU_API_KEY"]).toBe(live.token);
+    expect(heroku.state.authorizations.get(live.authorizationId)?.token).toBe(live.token);
+    expect(heroku.violations).toEqual([]);
+
+    // And the next up has nothing left to do.
+    heroku.resetCounts();
+    const again = await up("prod", off.state, {
+      overrides: { ...herokuConfig(false), "gyana:imports": JSON.stringify(imports) },
+      secrets,
+    });
+    expect(changes(again)).toEqual([]);
+    expect(writesOf(heroku)).toEqual([]);
   });
 });

@@ -240,7 +240,6 @@ describe("the prod stack after its first up", () => {
         "app-buildpacks",
         "app-redis",
         "app-redis-tls",
-        "app-api-key",
         "domain-cert",
       ]),
     );
@@ -267,7 +266,6 @@ describe("removing the dev stack", () => {
       expect(deletedTypes).toEqual(
         [
           "app",
-          "app-api-key",
           "app-buildpacks",
           "app-config",
           "app-formation",

@@ -54,7 +54,6 @@ describe.each(Object.keys(APPS) as (keyof typeof APPS)[])("fresh up of the %s st
         "GS_BUCKET_NAME",
         "HASHIDS_SALT",
         "HELLONEXT_SSO_TOKEN",
-        "HEROKU_API_KEY",
         "HEROKU_APP",
         "HEROKU_POSTGRESQL_" +
           (Object.keys(app.configVars)
@@ -71,8 +70,8 @@ describe.each(Object.keys(APPS) as (keyof typeof APPS)[])("fresh up of the %s st
     );
     expect(app.configVars["REDIS_URL"]).toMatch(/^rediss:\/\/[^?]+\?ssl_cert_reqs=none$/);
     expect(app.configVars["HEROKU_APP"]).toBe(APPS[stack]);
-    const token = [...heroku.state.authorizations.values()][0]?.token;
-    expect(app.configVars["HEROKU_API_KEY"]).toBe(token);
+    // No stack opts in to an app HEROKU_API_KEY (gyana:heroku.apiKeyConfigVar): no token is made.
+    expect(heroku.state.authorizations.size).toBe(0);
     expect([...app.webhooks.values()].map((w) => [w.include, w.level])).toEqual([
       [["api:release"], "notify"],
     ]);
@@ -81,13 +80,12 @@ describe.each(Object.keys(APPS) as (keyof typeof APPS)[])("fresh up of the %s st
         /^https:\/\/logplex\.honeybadger\.io\/v1\/events\?api_key=test-honeybadger-key-91c2&env=/,
       ),
     ]);
-    // Values that came back from providers stay secret where their inputs were (and the token
-    // the Authorization returned is secret): nothing secret shows in a preview or the outputs.
+    // Values that came back from providers stay secret where their inputs were: nothing secret
+    // shows in a preview or the outputs.
     const shown = JSON.stringify([first.resources.map((r) => r.maskedInputs), first.maskedOutputs]);
     for (const [key, value] of Object.entries(await testSecrets())) {
       if (!key.startsWith("gyana:tls")) expect(shown, key).not.toContain(value);
     }
-    expect(shown).not.toContain(token);
     expect(first.maskedOutputs["herokuSensitiveConfigVarNames"]).toContain("SENDGRID_API_KEY");
     const couplings = [...heroku.state.couplings.values()].filter((c) => c.appId === app.id);
     expect(couplings.map((c) => c.stage)).toEqual([STAGES[stack]]);

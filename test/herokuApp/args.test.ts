@@ -124,7 +124,6 @@ describe("HerokuApp arguments", () => {
       "GOOGLE_CREDENTIALS",
       "HASHIDS_SALT",
       "HELLONEXT_SSO_TOKEN",
-      "HEROKU_API_KEY",
       "HONEYBADGER_API_KEY",
       "HONEYCOMB_API_KEY",
       "SECRET_KEY",

@@ -54,7 +54,6 @@ const SECRET = [
   "GOOGLE_CREDENTIALS",
   "HASHIDS_SALT",
   "HELLONEXT_SSO_TOKEN",
-  "HEROKU_API_KEY",
   "HONEYBADGER_API_KEY",
   "HONEYCOMB_API_KEY",
   "SECRET_KEY",
@@ -148,7 +147,6 @@ describe.each(Object.entries(EXPECTED))("HerokuApp in the %s stack", (stack, wan
         "Addon",
         "App",
         "AppWebhook",
-        "Authorization",
         "Buildpacks",
         "ConfigVarQuerySuffix",
         "ConfigVars",
@@ -212,7 +210,6 @@ describe.each(Object.entries(EXPECTED))("HerokuApp in the %s stack", (stack, wan
       SEGMENT_ANALYTICS_JS_WRITE_KEY: secrets["gyana:segmentAnalyticsJsWriteKey"],
       SEGMENT_ANALYTICS_WRITE_KEY: secrets["gyana:segmentAnalyticsWriteKey"],
       SENDGRID_API_KEY: secrets["gyana:sendgridApiKey"],
-      HEROKU_API_KEY: TEST_TOKEN,
     });
     const key = one("gcp:serviceaccount/key:Key");
     expect(JSON.parse(sensitive["GOOGLE_CREDENTIALS"]!)).toMatchObject({
