@@ -38,6 +38,7 @@ describe.each([
   ["bench", "nosuch", 'unknown section "nosuch"'],
   ["release", "--from=qa", 'unknown stack "qa"'],
   ["rollback", "--stack=qa", 'unknown stack "qa"'],
+  ["rehearse", "--fail-once=auth", '--fail-once "auth" is not reversed in the rehearsal'],
 ])("npm run %s", (command, badArgument, badMessage) => {
   it("answers --help on stdout with 0, and refuses an unknown flag or argument with 2 on stderr", async () => {
     const [help, flag, argument] = await Promise.all([

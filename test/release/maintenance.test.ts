@@ -90,7 +90,7 @@ describe("withMaintenance", () => {
     );
   });
 
-  it("leaves maintenance on when it was on before", async () => {
+  it("with --maintenance, turns it off after success even when it was on before", async () => {
     const heroku = fakeHeroku(true);
     const { terminal } = io();
     expect(
@@ -102,7 +102,38 @@ describe("withMaintenance", () => {
         async () => 7,
       ),
     ).toBe(7);
+    expect(heroku.calls).toEqual(["maintenance false"]);
+  });
+
+  it("without --maintenance, leaves it on as found and says so", async () => {
+    const heroku = fakeHeroku(true);
+    const { terminal, lines } = io();
+    await withMaintenance(
+      heroku.client,
+      "gyana-beta",
+      terminal,
+      options(false, true),
+      async () => 7,
+    );
     expect(heroku.calls).toEqual([]);
+    expect(lines.at(-1)).toBe(
+      "Maintenance mode is still on for gyana-beta, as it was before. Turn it off when the site " +
+        "is ready: heroku maintenance:off --app gyana-beta",
+    );
+  });
+
+  it("after a failure that changed nothing, leaves it on when it was on before", async () => {
+    const heroku = fakeHeroku(true);
+    const { terminal, lines } = io();
+    await expect(
+      withMaintenance(heroku.client, "gyana-beta", terminal, options(true, true), () =>
+        Promise.reject(new NothingDone("refused")),
+      ),
+    ).rejects.toThrow("refused");
+    expect(heroku.calls).toEqual([]);
+    expect(lines.at(-1)).toBe(
+      "Maintenance mode is still on for gyana-beta, as it was: nothing was changed.",
+    );
   });
 
   it("runs the change untouched when maintenance is neither required nor asked for", async () => {

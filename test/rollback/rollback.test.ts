@@ -163,7 +163,19 @@ describe("--execute", () => {
     expect(run.err).toContain("    |   Target specific migration: zero, from nodes");
   });
 
-  it("leaves maintenance mode on when it was already on", async () => {
+  it("without --maintenance, leaves maintenance mode on as it found it, and says so", async () => {
+    world.emu().state.app(APP).maintenance = true;
+    const run = await rollback(["--stack", "prod", "--to", "41", "--execute", "--yes", ...ZERO]);
+    expect(run.code).toBe(0);
+    expect(writes().filter((w) => w.startsWith("PATCH"))).toEqual([]);
+    expect(world.emu().state.app(APP).maintenance).toBe(true);
+    expect(run.err).toContain(
+      `Maintenance mode is still on for ${APP}, as it was before. Turn it off when the site is ` +
+        `ready: heroku maintenance:off --app ${APP}`,
+    );
+  });
+
+  it("with --maintenance, turns it off after success even when it found it on (a resumed run)", async () => {
     world.emu().state.app(APP).maintenance = true;
     const run = await rollback([
       "--stack",
@@ -176,8 +188,10 @@ describe("--execute", () => {
       ...ZERO,
     ]);
     expect(run.code).toBe(0);
-    expect(writes().filter((w) => w.startsWith("PATCH"))).toEqual([]);
-    expect(world.emu().state.app(APP).maintenance).toBe(true);
+    expect(writes().filter((w) => w.startsWith("PATCH"))).toEqual([
+      `PATCH /apps/${APP} {"maintenance":false}`,
+    ]);
+    expect(world.emu().state.app(APP).maintenance).toBe(false);
   });
 
   it("stops at a failed migrate, keeps maintenance on and the code, and prints a resume that finishes the job", async () => {
@@ -230,6 +244,7 @@ describe("--execute", () => {
     const resumed = await rollback([...resume.split(" ").slice(4), "--yes"]);
     expect(resumed.code).toBe(0);
     expect(dynoCommands()).toEqual(migrateCommands(EXPECTED_PLAN.slice(1)));
+    expect(world.emu().state.app(APP).maintenance).toBe(false);
     expect(world.emu().state.app(APP).releases.at(-1)?.description).toBe("Rollback to v41");
   });
 

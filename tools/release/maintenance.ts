@@ -1,7 +1,9 @@
-// Maintenance mode around a change: turn it on only when asked, turn it back off after success,
-// and after a failure leave it on: a change that stopped part way (a database half migrated or
-// half reversed) must not meet live traffic until someone has looked. The operator is told why
-// and how to finish or to turn it off. A failure that changed nothing restores it at once.
+// Maintenance mode around a change. With --maintenance (`enable`): on during the change, off after
+// success, whatever state it was found in (a resumed run finds it on because the failed run left
+// it on). After a failure it stays on: a change that stopped part way (a database half migrated
+// or half reversed) must not meet live traffic until someone has looked; the operator is told
+// why and how to finish or to turn it off. A failure that changed nothing turns it back off if
+// this run turned it on. Without --maintenance, maintenance is left exactly as found.
 import type { HerokuClient } from "../../providers/heroku/client";
 import { appPath, RefusedError, type Io } from "./cli";
 
@@ -62,19 +64,32 @@ export async function withMaintenance<T>(
         `turns it on and off again after success. Nothing was changed.`,
     );
   }
-  if (before) {
+  if (before && !options.enable) {
     io.err(`Maintenance mode is already on for ${app}; leaving it on.`);
-    return change();
+    const result = await change();
+    io.err(
+      `Maintenance mode is still on for ${app}, as it was before. Turn it off when the site is ` +
+        `ready: heroku maintenance:off --app ${app}`,
+    );
+    return result;
   }
-  io.err(`Turning maintenance mode on for ${app}.`);
-  await client.patch(appPath(app), { maintenance: true });
+  if (before) {
+    // --maintenance means "on during the change, off after it": a resumed run finds it on
+    // because the failed run left it on, and must still end with the site back up.
+    io.err(`Maintenance mode is already on for ${app}; --maintenance turns it off after success.`);
+  } else {
+    io.err(`Turning maintenance mode on for ${app}.`);
+    await client.patch(appPath(app), { maintenance: true });
+  }
   let result: T;
   try {
     result = await change();
   } catch (error) {
     if (options.leftOn.nothingChanged?.(error)) {
+      if (before)
+        io.err(`Maintenance mode is still on for ${app}, as it was: nothing was changed.`);
       // The change's own error matters more than a failed restore, which turnOff reports.
-      await turnOff(client, app, io, ": nothing was changed").catch(() => undefined);
+      else await turnOff(client, app, io, ": nothing was changed").catch(() => undefined);
     } else {
       io.err(
         `Maintenance mode is still ON for ${app}: ${options.leftOn.why}. ` +

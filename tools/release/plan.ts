@@ -129,7 +129,7 @@ export function releaseSteps(
   });
   if (plan.maintenance) {
     steps.push({
-      description: `turn maintenance mode for ${app} back off if this command turned it on`,
+      description: `turn maintenance mode off for ${app}`,
       detail: `PATCH /apps/${app} {"maintenance": false}`,
     });
   }

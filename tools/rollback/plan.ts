@@ -204,7 +204,7 @@ export function planSteps(input: {
     steps.push({
       action: "maintenance-restore",
       app,
-      description: `turn maintenance mode for ${app} back off if this command turned it on`,
+      description: `turn maintenance mode off for ${app}`,
       detail: `PATCH /apps/${app} {"maintenance": false}`,
     });
   }
