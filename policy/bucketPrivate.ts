@@ -1,8 +1,11 @@
 // The upload bucket holds users' CSV files. Uniform bucket-level access turns off per-object
 // ACLs, so IAM alone decides who reads an object; public access prevention "enforced" makes a
-// later allUsers/allAuthenticatedUsers grant fail instead of publishing the files.
+// later allUsers/allAuthenticatedUsers grant fail instead of publishing the files. The one
+// exception is the public buildpack bucket, by its exact name (policy/publicBuildpackBucket.ts):
+// it may leave prevention "inherited" so that its one public-read grant can work.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { GCP_BUCKET, displayName } from "./resources";
+import { isPublicBuildpackBucket } from "./publicBuildpackBucket";
+import { GCP_BUCKET, displayName, readKnown } from "./resources";
 
 export const bucketPrivate: ResourceValidationPolicy = {
   name: "bucket-private",
@@ -21,7 +24,11 @@ export const bucketPrivate: ResourceValidationPolicy = {
       );
     }
     const prevention: unknown = args.props.publicAccessPrevention;
-    if (prevention !== "enforced") {
+    const publicBuildpacks = isPublicBuildpackBucket(
+      readKnown(args.props, "name"),
+      readKnown(args.props, "project"),
+    );
+    if (prevention !== "enforced" && !(publicBuildpacks && prevention === "inherited")) {
       reportViolation(
         `Cloud Storage bucket "${bucket}" must set publicAccessPrevention: "enforced" (it is ${describe(prevention)}), so that it can never be made public.`,
       );

@@ -1,9 +1,19 @@
-// In production, the resources whose loss cannot be undone by running `pulumi up` again (the
-// Heroku app, whose deletion takes its add-ons with it, the Postgres database, the users'
-// uploaded files, the identity the app's credentials belong to)
-// must carry `protect: true`, so that no preview that plans to delete or replace them can be
-// applied. Which stacks count as production is policy config (`protectedStacks`, default prod).
+// Production's data must carry `protect: true`, so that no preview that plans to delete or replace
+// it can be applied: the Heroku app (whose deletion takes its add-ons with it), the Postgres
+// database, the users' uploaded files, the identity the app's credentials belong to. What counts
+// as production is decided twice, and either is enough: the stack (policy config
+// `protectedStacks`, default prod) and the values (policy/production.ts: a resource that names
+// production's app, project or bucket is production's, whatever its stack is called).
+//
+// A second policy refuses production's values in any other stack at all: a dev stack pointed at
+// gyana-beta would otherwise overwrite production's config vars from dev's config.
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import {
+  DEFAULT_PROTECTED_STACKS,
+  productionConfig,
+  productionReference,
+  productionValuesSchema,
+} from "./production";
 import {
   GCP_BUCKET,
   GCP_SERVICE_ACCOUNT,
@@ -14,7 +24,7 @@ import {
   stackOf,
 } from "./resources";
 
-export const DEFAULT_PROTECTED_STACKS = ["prod"];
+export { DEFAULT_PROTECTED_STACKS };
 
 interface Guarded {
   /** What the resource is, for the message. */
@@ -56,31 +66,61 @@ function guarded(args: ResourceValidationArgs): Guarded | undefined {
   }
 }
 
+const configSchema = {
+  properties: {
+    protectedStacks: {
+      type: "array" as const,
+      items: { type: "string" as const },
+      default: DEFAULT_PROTECTED_STACKS,
+    },
+    productionValues: productionValuesSchema,
+  },
+};
+
 export const productionDataProtected: ResourceValidationPolicy = {
   name: "production-data-protected",
   description:
-    "In production, the Heroku app, the Postgres add-on, the upload bucket and the app's service account are protected from deletion.",
+    "Production's Heroku app, Postgres add-on, upload bucket and service account are protected from deletion.",
   enforcementLevel: "mandatory",
-  configSchema: {
-    properties: {
-      protectedStacks: {
-        type: "array",
-        items: { type: "string" },
-        default: DEFAULT_PROTECTED_STACKS,
-      },
-    },
-  },
+  configSchema,
   validateResource: (args, reportViolation) => {
     const target = guarded(args);
-    if (!target) {
+    if (!target || args.opts.protect) {
       return;
     }
     const stack = stackOf(args.urn);
-    const protectedStacks =
-      args.getConfig<{ protectedStacks?: string[] }>().protectedStacks ?? DEFAULT_PROTECTED_STACKS;
-    if (protectedStacks.includes(stack) && !args.opts.protect) {
+    const { protectedStacks, values } = productionConfig(args);
+    if (protectedStacks.includes(stack)) {
       reportViolation(
         `${target.what} in stack ${stack} must be protected (protect: true): ${target.why}.`,
+      );
+      return;
+    }
+    const reference = productionReference(args.type, args.props, values);
+    if (reference !== undefined) {
+      reportViolation(
+        `${target.what} in stack ${stack} must be protected (protect: true): it is production's (${reference}), and ${target.why}.`,
+      );
+    }
+  },
+};
+
+export const productionValuesInProductionStacks: ResourceValidationPolicy = {
+  name: "production-values-in-production-stacks",
+  description:
+    "Only the production stacks manage production's Heroku app, Google Cloud project, upload bucket and host names.",
+  enforcementLevel: "mandatory",
+  configSchema,
+  validateResource: (args, reportViolation) => {
+    const stack = stackOf(args.urn);
+    const { protectedStacks, values } = productionConfig(args);
+    if (protectedStacks.includes(stack)) {
+      return;
+    }
+    const reference = productionReference(args.type, args.props, values);
+    if (reference !== undefined) {
+      reportViolation(
+        `${args.name} in stack ${stack} names production's ${reference}; only the stacks ${protectedStacks.join(", ")} may (policy config protectedStacks). Point this stack's config at its own app, project, bucket and hosts.`,
       );
     }
   },

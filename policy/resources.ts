@@ -5,8 +5,21 @@ export const HEROKU_APP = "pulumi-nodejs:dynamic/heroku:App";
 export const HEROKU_ADDON = "pulumi-nodejs:dynamic/heroku:Addon";
 export const HEROKU_CONFIG_VARS = "pulumi-nodejs:dynamic/heroku:ConfigVars";
 export const HEROKU_SNI_ENDPOINT = "pulumi-nodejs:dynamic/heroku:SniEndpoint";
+export const HEROKU_DOMAIN = "pulumi-nodejs:dynamic/heroku:Domain";
+export const GODADDY_DNS_RECORD = "pulumi-nodejs:dynamic/godaddy:DnsRecord";
 export const GCP_BUCKET = "gcp:storage/bucket:Bucket";
 export const GCP_SERVICE_ACCOUNT = "gcp:serviceaccount/account:Account";
+export const GCP_BUCKET_IAM_MEMBER = "gcp:storage/bucketIAMMember:BucketIAMMember";
+export const GCP_BUCKET_IAM_BINDING = "gcp:storage/bucketIAMBinding:BucketIAMBinding";
+export const GCP_PROJECT_IAM_MEMBER = "gcp:projects/iAMMember:IAMMember";
+
+/**
+ * Every @pulumi/gcp resource that grants a role (`…IAMMember`, `…IAMBinding`, `…IAMPolicy` of a
+ * project, bucket, service account, key…) or an ACL entry (`…AccessControl`).
+ */
+export function isGcpGrant(type: string): boolean {
+  return /^gcp:[^:]+:\w*(IAMMember|IAMBinding|IAMPolicy|AccessControl)$/.test(type);
+}
 
 /**
  * The stack named in a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`). A policy pack

@@ -47,4 +47,27 @@ describe("policy bucket-private", () => {
       }),
     ).toEqual([]);
   });
+
+  it("lets exactly the public buildpack bucket (<its project>-buildpacks) inherit public access", async () => {
+    const buildpacks = (name: string, project: string) => ({
+      type: GCP_BUCKET,
+      name: "gcp-buildpacks",
+      props: { name, project, uniformBucketLevelAccess: true, publicAccessPrevention: "inherited" },
+    });
+    expect(
+      await violationsOf(
+        bucketPrivate,
+        buildpacks("gyana-app-314217-buildpacks", "gyana-app-314217"),
+      ),
+    ).toEqual([]);
+    // The same suffix on another project's name, or any other bucket: refused.
+    for (const [name, project] of [
+      ["gyana-dev-1-buildpacks", "gyana-app-314217"],
+      ["gyana-app", "gyana-app-314217"],
+    ] as const) {
+      expect(await violationsOf(bucketPrivate, buildpacks(name, project)), name).toEqual([
+        `Cloud Storage bucket "${name}" must set publicAccessPrevention: "enforced" (it is "inherited"), so that it can never be made public.`,
+      ]);
+    }
+  });
 });

@@ -78,6 +78,50 @@ describe("policy config-var-secrets-sensitive", () => {
     ]);
   });
 
+  it("catches credential words inside a name part and short ones on their own", async () => {
+    const names = [
+      "STRIPE_SECRETKEY",
+      "PRIVATEKEY",
+      "DB_PASS",
+      "GITHUB_PAT",
+      "AWS_ACCESSKEY",
+      "OAUTH_CLIENT_SECRET",
+      "SMTP_PASSWD",
+      "APIKEY",
+      "JWT_SIGNINGKEY",
+    ];
+    const messages = await violationsOf(
+      configVarSecretsSensitive,
+      configVars(Object.fromEntries(names.map((n) => [n, "x"]))),
+    );
+    expect(messages).toEqual([...names].sort().map(moveMessage));
+  });
+
+  it("rejects values shaped like credentials: URLs with a user or a key in the query, known token formats", async () => {
+    const message = (name: string, reason: string) =>
+      `Config var ${name} of Heroku app "gyana-beta" ${reason} but is in the plain \`vars\` map; move it to \`sensitiveVars\`.`;
+    expect(
+      await violationsOf(
+        configVarSecretsSensitive,
+        configVars({
+          A_REPO: "https://ghp_abc123@github.com/gyana/gyana.git",
+          B_HOOK: "https://api.honeybadger.io/v1/deploys?environment=prod&api_key=hbp_123",
+          C_FEED: "https://example.com/feed?token=abc",
+          D_STRIPE: "sk_live_51Habc",
+          E_PEM: "-----BEGIN RSA PRIVATE KEY-----\nMIIE",
+          F_GH: "github_pat_11ABC",
+        }),
+      ),
+    ).toEqual([
+      message("A_REPO", "holds a URL with a user (often a token) in it"),
+      message("B_HOOK", "holds a URL whose query carries a credential (api_key=, token=, …)"),
+      message("C_FEED", "holds a URL whose query carries a credential (api_key=, token=, …)"),
+      message("D_STRIPE", "holds a value in a known credential format"),
+      message("E_PEM", "holds a value in a known credential format"),
+      message("F_GH", "holds a value in a known credential format"),
+    ]);
+  });
+
   it("rejects a URL with a password in it, such as REDIS_URL with ?ssl_cert_reqs=none", async () => {
     expect(
       await violationsOf(

@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import { bucketPrivate } from "../../policy/bucketPrivate";
 import { POLICY_PACK_NAME, policies } from "../../policy/policies";
 import { productionDataProtected } from "../../policy/productionProtected";
-import { GCP_BUCKET, HEROKU_CONFIG_VARS } from "../../policy/resources";
+import { GCP_BUCKET, GCP_BUCKET_IAM_MEMBER, HEROKU_CONFIG_VARS } from "../../policy/resources";
 import { urnOf } from "./policyHarness";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -54,6 +54,24 @@ function analyze(stack: string, type: string, name: string, props: object, prote
   return call<{
     diagnosticsList: { policyname: string; message: string; enforcementlevel: number }[];
   }>("analyze", request);
+}
+
+function analyzeStack(stack: string, resources: { type: string; name: string; props: object }[]) {
+  const request = new analyzerPb.AnalyzeStackRequest();
+  request.setResourcesList(
+    resources.map((r) => {
+      const resource = new analyzerPb.AnalyzerResource();
+      resource.setType(r.type);
+      resource.setName(r.name);
+      resource.setUrn(urnOf(stack, r.type, r.name));
+      resource.setProperties(Struct.fromJavaScript(r.props));
+      resource.setOptions(new analyzerPb.AnalyzerResourceOptions());
+      return resource;
+    }),
+  );
+  return call<{
+    diagnosticsList: { policyname: string; message: string; urn: string }[];
+  }>("analyzeStack", request);
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
@@ -109,7 +127,12 @@ describe("the gyana-guardrails pack, run as the Pulumi CLI runs it", () => {
       "prod",
       GCP_BUCKET,
       "gcp-uploads",
-      { name: "gyana-app", uniformBucketLevelAccess: true, publicAccessPrevention: "inherited" },
+      {
+        name: "gyana-app",
+        location: "EU",
+        uniformBucketLevelAccess: true,
+        publicAccessPrevention: "inherited",
+      },
       false,
     );
     expect(
@@ -148,10 +171,44 @@ describe("the gyana-guardrails pack, run as the Pulumi CLI runs it", () => {
       "prod",
       GCP_BUCKET,
       "gcp-uploads",
-      { name: "gyana-app", uniformBucketLevelAccess: true, publicAccessPrevention: "enforced" },
+      {
+        name: "gyana-app",
+        location: "EU",
+        uniformBucketLevelAccess: true,
+        publicAccessPrevention: "enforced",
+      },
       true,
     );
     expect(response.diagnosticsList).toEqual([]);
+  });
+});
+
+describe("the pack's stack policies, run as the CLI runs them", () => {
+  it("refuses a public grant on the upload bucket and allows public reading of the buildpack bucket", async () => {
+    const response = await analyzeStack("prod", [
+      {
+        type: GCP_BUCKET,
+        name: "gcp-buildpacks",
+        props: { name: "gyana-app-314217-buildpacks", project: "gyana-app-314217" },
+      },
+      {
+        type: GCP_BUCKET_IAM_MEMBER,
+        name: "public-read",
+        props: {
+          bucket: "gyana-app-314217-buildpacks",
+          role: "roles/storage.objectViewer",
+          member: "allUsers",
+        },
+      },
+      {
+        type: GCP_BUCKET_IAM_MEMBER,
+        name: "oops",
+        props: { bucket: "gyana-app", role: "roles/storage.objectViewer", member: "allUsers" },
+      },
+    ]);
+    expect(response.diagnosticsList.map((d) => [d.policyname, d.urn])).toEqual([
+      ["no-public-grants", urnOf("prod", GCP_BUCKET_IAM_MEMBER, "oops")],
+    ]);
   });
 });
 

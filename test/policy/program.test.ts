@@ -3,15 +3,16 @@
 // policy, checked through the same unknown-value proxy a preview uses. A program change that
 // breaks a guard rail fails here, before any preview.
 import { describe, expect, it } from "vitest";
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { policies } from "../../policy/policies";
 import { isUnknownValueError } from "../../policy/resources";
 import { runTestStack } from "../support/stack";
-import { violationsOf } from "./policyHarness";
+import { stackViolationsOf, violationsOf } from "./policyHarness";
 
 const resourcePolicies = policies.filter(
   (p): p is ResourceValidationPolicy => "validateResource" in p,
 );
+const stackPolicies = policies.filter((p): p is StackValidationPolicy => "validateStack" in p);
 
 describe.each(["dev", "staging", "prod"])("the %s program", (stack) => {
   it("passes every resource policy of the pack", async () => {
@@ -35,6 +36,20 @@ describe.each(["dev", "staging", "prod"])("the %s program", (stack) => {
           if (!isUnknownValueError(error)) throw error;
         }
       }
+    }
+    // And every stack policy, over all the stack's resources at once.
+    const resources = run.resources
+      .filter((r) => r.custom)
+      .map((r) => ({
+        type: r.type,
+        name: r.name,
+        props: r.inputs,
+        stack,
+        protect: r.protect,
+      }));
+    for (const policy of stackPolicies) {
+      const reported = await stackViolationsOf(policy, resources);
+      violations.push(...reported.map((v) => `${policy.name}: ${v.message}`));
     }
     expect(violations).toEqual([]);
     // The guard rails really looked at the resources they exist for.
