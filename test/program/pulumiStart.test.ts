@@ -1,0 +1,88 @@
+// How `pulumi preview` and `pulumi up` start the program: Pulumi's Node.js host compiles index.ts
+// with ts-node, type-checking first unless the tsconfig named in Pulumi.yaml has `noCheck`
+// (@pulumi/pulumi cmd/run/run.js). Type checking belongs to `npm run lint`; a preview should not
+// pay for it on every run. The last test starts the program through Pulumi's own cmd/run.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { readProjectRuntime, runAsPulumiHost } from "../../tools/pulumiHost";
+import { planMocks } from "../../tools/runStack";
+import { readStackFile } from "../../tools/stackFile";
+import { runTestStack } from "../support/stack";
+
+const ROOT = join(__dirname, "..", "..");
+const fromPulumi = createRequire(join(ROOT, "node_modules/@pulumi/pulumi/package.json"));
+// The function cmd/run uses to read the tsconfig it passes to ts-node.
+const { loadTypeScriptCompilerOptions } = fromPulumi("./tsutils.js") as {
+  loadTypeScriptCompilerOptions(path: string): Record<string, unknown>;
+};
+
+/** tsconfig.json's effective compiler options, as tsc (`npm run lint`) reads them. */
+function lintCompilerOptions(): ts.CompilerOptions {
+  const parsed = ts.getParsedCommandLineOfConfigFile(join(ROOT, "tsconfig.json"), undefined, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    },
+  });
+  if (!parsed) throw new Error("tsconfig.json could not be read");
+  return parsed.options;
+}
+
+describe("the program start of pulumi preview and up", () => {
+  it("Pulumi.yaml names a tsconfig with noCheck, so the host registers ts-node transpile-only", () => {
+    const runtime = readProjectRuntime();
+    expect(runtime.typescript).toBe(true);
+    expect(runtime.tsconfig).toBe("tsconfig.pulumi.json");
+    const hostOptions = loadTypeScriptCompilerOptions(join(ROOT, runtime.tsconfig!));
+    expect(hostOptions["noCheck"]).toBe(true);
+  });
+
+  it("the host compiles with tsconfig.json's module settings, not its own nodenext defaults", () => {
+    // run.js spreads the named file's own compilerOptions (not what it extends) over
+    // { target: ES2020, module: nodenext, moduleResolution: nodenext }.
+    const hostOptions = loadTypeScriptCompilerOptions(
+      join(ROOT, readProjectRuntime().tsconfig!),
+    ) as Record<string, string>;
+    const lint = lintCompilerOptions();
+    const parsed = ts.convertCompilerOptionsFromJson(hostOptions, ROOT).options;
+    expect(parsed.module).toBe(lint.module);
+    expect(parsed.moduleResolution).toBe(lint.moduleResolution);
+    expect(parsed.target).toBe(lint.target);
+  });
+
+  it("npm run lint keeps the full type check, and every file compiles on its own", () => {
+    const lint = lintCompilerOptions();
+    expect(lint.noCheck).toBeUndefined();
+    expect(lint.isolatedModules).toBe(true);
+    const scripts = (
+      JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    expect(scripts["lint"]).toContain("tsc --noEmit -p .");
+  });
+
+  it("Pulumi's own cmd/run starts index.ts for prod and declares what the offline plan shows", async () => {
+    const file = readStackFile("prod");
+    const hosted = await runAsPulumiHost({
+      stack: "prod",
+      config: file.config,
+      secretKeys: file.secretKeys,
+      preview: true,
+      onResource: planMocks,
+    });
+    expect(hosted.stderr).toBe("");
+    expect(hosted.code).toBe(0);
+    expect(hosted.logs.filter((log) => log.severity >= 3)).toEqual([]);
+    const [root, ...declared] = hosted.resources;
+    expect(root).toMatchObject({ type: "pulumi:pulumi:Stack", name: "gyana-infra-prod" });
+    const plan = await runTestStack("prod", { standInSecrets: true });
+    const names = (resources: { type: string; name: string }[]) =>
+      resources.map((r) => `${r.type} ${r.name}`).sort();
+    expect(names(declared)).toEqual(names(plan.resources));
+    // A separate Node process that loads Pulumi and compiles the program: give a busy machine time.
+  }, 180_000);
+});
