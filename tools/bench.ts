@@ -13,6 +13,10 @@ const SECTIONS: Record<string, Section> = {
     title: "Command start-up to a usage error",
     run: async () => (await import("./bench/startup")).benchStartup(),
   },
+  start: {
+    title: "Program start of pulumi preview/up (prod)",
+    run: async () => (await import("./bench/programStart")).benchProgramStart(),
+  },
   plan: { title: "Offline plan", run: async () => (await import("./bench/plan")).benchPlan() },
   providers: {
     title: "Heroku providers (requests per create / no-op refresh / no-op diff, size)",
