@@ -1,6 +1,7 @@
 // `npm run plan -- <stack> [--json]`: the offline plan of a stack, the first command to run.
 import { defineCommand, runCommand, EXIT } from "./cli/command";
 import { parseStackName, STACKS } from "./cli/stacks";
+import { skipProviderSerialization } from "./plan/skipProviderSerialization";
 
 export const PLAN_COMMAND = defineCommand({
   command: "npm run plan --",
@@ -24,6 +25,7 @@ if (require.main === module) {
   runCommand(PLAN_COMMAND, async ({ values, positionals }, io) => {
     const stack = parseStackName(positionals[0] ?? "");
     io.err(`Running the program for stack "${stack}" under mocks (no credentials, no network)…`);
+    skipProviderSerialization();
     // Loaded only now: a usage error must not wait for @pulumi/pulumi.
     const { printPlan } = await import("./plan/print");
     return printPlan(stack, { json: values.json === true }, io);

@@ -150,6 +150,27 @@ describe("the prod plan", () => {
   });
 });
 
+describe("the plan command leaves out only the providers' code", () => {
+  it("prints, resource for resource, what the program declares with every provider serialized", async () => {
+    const printed = JSON.parse((await plan(["prod", "--json"])).stdout) as PlanDocument;
+    const stackRun = await runTestStack("prod", { standInSecrets: true });
+    const providers = stackRun.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+    expect(providers.length).toBeGreaterThan(0);
+    for (const resource of providers) {
+      expect(String(resource.inputs["__provider"])).toContain("exports.handler");
+      expect(String(resource.inputs["__provider"]).length).toBeGreaterThan(10_000);
+    }
+    // Registration order follows when each provider's code is ready, so compare as sets.
+    const sorted = (document: PlanDocument) => ({
+      ...document,
+      resources: [...document.resources].sort((a, b) =>
+        `${a.type} ${a.name}`.localeCompare(`${b.type} ${b.name}`),
+      ),
+    });
+    expect(sorted(printed)).toEqual(sorted(planDocument(stackRun)));
+  });
+});
+
 describe("plan errors", () => {
   it("bad config fails with every problem before any resource is declared", async () => {
     await expect(
