@@ -33,15 +33,13 @@ export function planMocks(resource: RegisteredResource): MockResult {
   return mockCloudResource(resource) ?? { id: undefined, state: inputs };
 }
 
-/** Loads index.ts afresh (new config each run); Pulumi's own modules stay loaded. */
+/**
+ * Runs index.ts afresh (it reads the config when it runs). Only index.ts is reloaded: the modules
+ * it imports keep no state between runs, and keeping them keeps each dynamic provider object, so
+ * Pulumi serializes a provider's code once per process instead of once per run.
+ */
 export function requireProgramFresh(): Record<string, unknown> {
-  const root = require.resolve("../index");
-  const projectDir = root.slice(0, root.lastIndexOf("/"));
-  for (const cached of Object.keys(require.cache)) {
-    if (cached.startsWith(projectDir) && !cached.includes("/node_modules/")) {
-      delete require.cache[cached];
-    }
-  }
+  delete require.cache[require.resolve("../index")];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require("../index") as Record<string, unknown>;
 }

@@ -1,23 +1,34 @@
+// The offline plan: one run of the command exactly as `npm run plan -- prod --json` starts it (its
+// own process, no credentials), and every other variant in this process through printPlan, the
+// command's body, so that each stack's plan costs a program run instead of a Node start.
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { npmScriptNodeArgs } from "../../tools/bench/figures";
+import { printPlan } from "../../tools/plan/print";
 import { planDocument, planText, type PlanDocument } from "../../tools/plan/render";
-import { runTestStack, testSecrets } from "../support/stack";
+import { loadProgram, runTestStack, testSecrets } from "../support/stack";
 
 const root = join(__dirname, "..", "..");
 const run = promisify(execFile);
 
-/** Runs `npm run plan -- <args>` as a newcomer would (through tsx), with no credentials. */
-async function plan(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+interface Printed {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run plan -- <args>` as a newcomer would (the script's command), with no credentials. */
+async function planCommand(args: string[]): Promise<Printed> {
   const env = { ...process.env };
   for (const key of Object.keys(env)) {
     if (/^(HEROKU|GODADDY|GOOGLE|PULUMI)_/.test(key)) delete env[key];
   }
   try {
     const { stdout, stderr } = await run(
-      join(root, "node_modules", ".bin", "tsx"),
-      [join(root, "tools", "plan.ts"), ...args],
+      process.execPath,
+      [...npmScriptNodeArgs(root, "plan"), ...args],
       { cwd: root, env },
     );
     return { code: 0, stdout, stderr };
@@ -26,6 +37,54 @@ async function plan(args: string[]): Promise<{ code: number; stdout: string; std
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
 }
+
+/** The plan command's body in this process, printing to strings line by line as it would. */
+async function plan(args: string[]): Promise<Printed> {
+  const printed = { stdout: "", stderr: "" };
+  const [stack, ...flags] = args;
+  const code = await printPlan(
+    stack!,
+    { json: flags.includes("--json"), load: loadProgram },
+    {
+      out: (line) => (printed.stdout += `${line}\n`),
+      err: (line) => (printed.stderr += `${line}\n`),
+    },
+  );
+  return { code, ...printed };
+}
+
+let prodJson: Printed;
+beforeAll(async () => {
+  prodJson = await planCommand(["prod", "--json"]);
+}, 180_000);
+
+describe("npm run plan -- prod --json, in its own process as a newcomer runs it", () => {
+  it("exits 0 with exactly one JSON document on stdout", async () => {
+    expect(prodJson.code).toBe(0);
+    expect(() => JSON.parse(prodJson.stdout) as unknown).not.toThrow();
+    expect(prodJson.stdout.trimEnd().endsWith("}")).toBe(true);
+  });
+
+  it("prints, resource for resource, what the program declares with every provider serialized", async () => {
+    // The command skips serializing providers' code (tools/plan/skipProviderSerialization.ts).
+    const printed = JSON.parse(prodJson.stdout) as PlanDocument;
+    const stackRun = await runTestStack("prod", { standInSecrets: true });
+    const providers = stackRun.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+    expect(providers.length).toBeGreaterThan(0);
+    for (const resource of providers) {
+      expect(String(resource.inputs["__provider"])).toContain("exports.handler");
+      expect(String(resource.inputs["__provider"]).length).toBeGreaterThan(10_000);
+    }
+    // Registration order follows when each provider's code is ready, so compare as sets.
+    const sorted = (document: PlanDocument) => ({
+      ...document,
+      resources: [...document.resources].sort((a, b) =>
+        `${a.type} ${a.name}`.localeCompare(`${b.type} ${b.name}`),
+      ),
+    });
+    expect(sorted(printed)).toEqual(sorted(planDocument(stackRun)));
+  });
+});
 
 describe.each([
   ["prod", "gyana-app-314217", "gyana-app"],
@@ -72,9 +131,8 @@ describe.each([
 });
 
 describe("the prod plan", () => {
-  it("contains every GCP value of the runbook", async () => {
-    const result = await plan(["prod", "--json"]);
-    const document = JSON.parse(result.stdout) as PlanDocument;
+  it("contains every GCP value of the runbook", () => {
+    const document = JSON.parse(prodJson.stdout) as PlanDocument;
     const inputsOf = (type: string) =>
       document.resources.filter((r) => r.type === type).map((r) => r.inputs);
     expect(inputsOf("gcp:storage/bucket:Bucket")[0]).toMatchObject({
@@ -130,8 +188,7 @@ describe("the prod plan", () => {
   });
 
   it("warns, in the tree and the JSON, about each secret the stack file does not set", async () => {
-    const result = await plan(["prod", "--json"]);
-    const document = JSON.parse(result.stdout) as PlanDocument;
+    const document = JSON.parse(prodJson.stdout) as PlanDocument;
     expect(document.missingSecrets).toEqual([
       "gyana:hellonextSsoToken",
       "gyana:honeybadgerApiKey",
@@ -150,24 +207,11 @@ describe("the prod plan", () => {
   });
 });
 
-describe("the plan command leaves out only the providers' code", () => {
-  it("prints, resource for resource, what the program declares with every provider serialized", async () => {
-    const printed = JSON.parse((await plan(["prod", "--json"])).stdout) as PlanDocument;
-    const stackRun = await runTestStack("prod", { standInSecrets: true });
-    const providers = stackRun.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
-    expect(providers.length).toBeGreaterThan(0);
-    for (const resource of providers) {
-      expect(String(resource.inputs["__provider"])).toContain("exports.handler");
-      expect(String(resource.inputs["__provider"]).length).toBeGreaterThan(10_000);
-    }
-    // Registration order follows when each provider's code is ready, so compare as sets.
-    const sorted = (document: PlanDocument) => ({
-      ...document,
-      resources: [...document.resources].sort((a, b) =>
-        `${a.type} ${a.name}`.localeCompare(`${b.type} ${b.name}`),
-      ),
-    });
-    expect(sorted(printed)).toEqual(sorted(planDocument(stackRun)));
+describe("one process, many runs", () => {
+  it("a run leaves nothing behind for the next: prod, dev, then prod again declare the same", async () => {
+    const first = planDocument(await runTestStack("prod"));
+    await runTestStack("dev");
+    expect(planDocument(await runTestStack("prod"))).toEqual(first);
   });
 });
 

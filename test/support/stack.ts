@@ -1,6 +1,5 @@
 // Runs the real index.ts for a stack inside vitest, with known test values for every secret, so
 // tests can assert both where each secret goes and that it never shows in plain text.
-import { vi } from "vitest";
 import { SECRET_KEYS } from "../../config/schema";
 import { runStack, type RunStackOptions, type StackRun } from "../../tools/runStack";
 import { placeholderOverrides } from "../../tools/stackFile";
@@ -23,10 +22,20 @@ export async function testSecrets(): Promise<Record<string, string>> {
   };
 }
 
-/** Loads index.ts afresh through vitest's module graph (Pulumi itself stays loaded). */
+let programRuns = 0;
+
+/**
+ * Runs index.ts afresh inside vitest, as a module instance of its own (it reads the config when it
+ * runs). Only index.ts is reloaded: the modules it imports keep no state between runs, and keeping
+ * them keeps each dynamic provider object, so Pulumi serializes a provider's code once per test
+ * process instead of once per run (see tools/runStack.ts, requireProgramFresh).
+ */
 export async function loadProgram(): Promise<Record<string, unknown>> {
-  vi.resetModules();
-  return (await import("../../index")) as Record<string, unknown>;
+  programRuns++;
+  return (await import(/* @vite-ignore */ `../../index.ts?run=${programRuns}`)) as Record<
+    string,
+    unknown
+  >;
 }
 
 export async function runTestStack(
