@@ -8,8 +8,17 @@ export const DEVELOPER_ROLES = [
   "roles/editor",
 ] as const;
 
-/** The runbook's roles for the app's service account (GCP_BQ_SVC_ACCOUNT). */
-export const SERVICE_ACCOUNT_ROLES = ["roles/bigquery.admin", "roles/storage.admin"] as const;
+/**
+ * Project-wide roles of the app's service account (GCP_BQ_SVC_ACCOUNT). The runbook also gives it
+ * `roles/storage.admin` on the whole project; the app only reads and writes objects in its upload
+ * bucket (django-storages, and BigQuery load/extract jobs on gs://GS_BUCKET_NAME: gyana/gyana
+ * apps/base/engine/bigquery.py), so it gets {@link UPLOAD_BUCKET_ROLE} on that bucket instead
+ * (docs/security.md, "The app's Cloud Storage access").
+ */
+export const SERVICE_ACCOUNT_ROLES = ["roles/bigquery.admin"] as const;
+
+/** Objects only (storage.objects.*), on the upload bucket only: no bucket settings, no IAM. */
+export const UPLOAD_BUCKET_ROLE = "roles/storage.objectAdmin";
 
 /** The single CORS rule the app's direct CSV uploads need, minus the origins. */
 export const UPLOAD_CORS = {
@@ -141,6 +150,16 @@ export class GcpProject extends pulumi.ComponentResource {
         ],
       },
       { parent: this, ...keep, import: args.imports?.bucket },
+    );
+
+    new gcp.storage.BucketIAMMember(
+      `${name}-app-uploads-${slug(UPLOAD_BUCKET_ROLE)}`,
+      {
+        bucket: bucket.name,
+        role: UPLOAD_BUCKET_ROLE,
+        member: pulumi.interpolate`serviceAccount:${account.email}`,
+      },
+      { parent: this },
     );
 
     this.serviceAccountEmail = account.email;

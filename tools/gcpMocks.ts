@@ -74,6 +74,12 @@ export function mockCloudResource(resource: RegisteredResource): MockResult | un
         id: `${project}/${String(inputs["role"])}/${String(inputs["member"])}`,
         state: { ...inputs, etag: "BwYmock=" },
       };
+    case "gcp:storage/bucketIAMMember:BucketIAMMember":
+      // The provider's id: `b/<bucket> <role> <member>`.
+      return {
+        id: `b/${String(inputs["bucket"])} ${String(inputs["role"])} ${String(inputs["member"])}`,
+        state: { ...inputs, etag: "CAE=" },
+      };
     case "random:index/randomPassword:RandomPassword":
     case "random:index/randomString:RandomString": {
       const result = mockRandom(resource.name, Number(inputs["length"] ?? 32));

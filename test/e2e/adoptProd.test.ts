@@ -318,6 +318,7 @@ describe("adopting everything the runbook made by hand for gyana-beta", () => {
       "gcp:projects/iAMMember:IAMMember",
       "gcp:projects/service:Service",
       "gcp:serviceaccount/key:Key",
+      "gcp:storage/bucketIAMMember:BucketIAMMember",
     ]);
   });
 

@@ -65,7 +65,7 @@ describe("GcpProject in prod", () => {
     expect(types.filter((t) => /IAMBinding|IAMPolicy/.test(t))).toEqual([]);
   });
 
-  it("creates the app's service account gyana-app with BigQuery admin and Storage admin", () => {
+  it("creates the app's service account gyana-app with BigQuery admin on the project", () => {
     const account = only(prod, "gcp:serviceaccount/account:Account");
     expect(account.inputs).toMatchObject({ accountId: "gyana-app", project: "gyana-app-314217" });
     const appBindings = ofType(prod, "gcp:projects/iAMMember:IAMMember")
@@ -73,11 +73,27 @@ describe("GcpProject in prod", () => {
       .filter((m) => String(m["member"]).startsWith("serviceAccount:"));
     expect(appBindings.map((m) => [m["member"], m["role"]])).toEqual([
       ["serviceAccount:gyana-app@gyana-app-314217.iam.gserviceaccount.com", "roles/bigquery.admin"],
-      ["serviceAccount:gyana-app@gyana-app-314217.iam.gserviceaccount.com", "roles/storage.admin"],
     ]);
     expect(prod.outputs["serviceAccountEmail"]).toBe(
       "gyana-app@gyana-app-314217.iam.gserviceaccount.com",
     );
+  });
+
+  it("gives the service account objects only, on the upload bucket only: no project-wide storage role", () => {
+    // The app reads and writes objects of GS_BUCKET_NAME (django-storages, BigQuery load/extract
+    // jobs); it never creates, configures or lists buckets (docs/security.md).
+    const grants = ofType(prod, "gcp:storage/bucketIAMMember:BucketIAMMember").map((m) => m.inputs);
+    expect(grants).toEqual([
+      {
+        bucket: "gyana-app",
+        role: "roles/storage.objectAdmin",
+        member: "serviceAccount:gyana-app@gyana-app-314217.iam.gserviceaccount.com",
+      },
+    ]);
+    const projectRoles = ofType(prod, "gcp:projects/iAMMember:IAMMember").map((m) =>
+      String(m.inputs["role"]),
+    );
+    expect(projectRoles.filter((role) => role.startsWith("roles/storage."))).toEqual([]);
   });
 
   it("creates one key for the service account", () => {

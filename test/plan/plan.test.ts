@@ -156,9 +156,12 @@ describe("the prod plan", () => {
         "roles/cloudkms.cryptoKeyEncrypterDecrypter",
         "roles/editor",
         "roles/bigquery.admin",
-        "roles/storage.admin",
       ]),
     );
+    // The runbook's Storage Admin, narrowed to objects of the upload bucket (docs/security.md).
+    expect(inputsOf("gcp:storage/bucketIAMMember:BucketIAMMember")).toEqual([
+      expect.objectContaining({ bucket: "gyana-app", role: "roles/storage.objectAdmin" }),
+    ]);
     expect(document.outputs["serviceAccountEmail"]).toBe(
       "gyana-app@gyana-app-314217.iam.gserviceaccount.com",
     );
