@@ -320,6 +320,15 @@ describe("reading a one-off dyno's outcome from its log", () => {
     });
     expect(run.code).toBe(0);
     expect(broken).toBe(EXPECTED_PLAN.length);
+    // The wait for each dyno says what it waits for, how long so far and until when.
+    expect(run.err.filter((l) => l.includes("the log stream ended"))).toHaveLength(
+      EXPECTED_PLAN.length,
+    );
+    expect(run.err).toContainEqual(
+      expect.stringMatching(
+        /^ {4}the log stream ended before the exit status; waiting for run\.\d+ to finish \(up; \d+s so far; gives up at \d\d:\d\d:\d\dZ\)$/,
+      ),
+    );
     expect(dynoCommands()).toEqual(migrateCommands(EXPECTED_PLAN));
   });
 

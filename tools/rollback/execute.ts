@@ -58,6 +58,7 @@ export async function reverseMigrations(
       clock: deps.clock,
       fetch: deps.fetch,
       onOutput: (line) => deps.io.err(`    | ${line}`),
+      onWait: (line) => deps.io.err(`    ${line}`),
     });
     if (outcome.exitCode !== 0) {
       throw new MigrationStepError(

@@ -4,7 +4,7 @@
 import type { HerokuClient } from "../../providers/heroku/client";
 import { isNotFound } from "../../providers/heroku/client";
 import { appPath } from "../release/cli";
-import { pollUntil, type Clock } from "../release/poll";
+import { describeWait, pollUntil, type Clock } from "../release/poll";
 
 export interface Dyno {
   id: string;
@@ -28,6 +28,8 @@ export interface OneOffOptions {
   fetch?: typeof fetch;
   /** Each output line as it arrives. */
   onOutput?: (line: string) => void;
+  /** Progress while waiting for the dyno when its log stream ended early. */
+  onWait?: (line: string) => void;
 }
 
 const LOG_LINE = /^\S+\s+(app|heroku)\[([^\]]+)\]:\s?(.*)$/;
@@ -134,6 +136,11 @@ export async function runOneOffDyno(
       what: `dyno ${dyno.name} of ${app} to finish`,
       timeoutMs: (ttl + 120) * 1000,
       describe: (current) => (current ? `state ${current.state}` : "gone"),
+      onWait: (current, _delay, progress) =>
+        options.onWait?.(
+          `the log stream ended before the exit status; waiting for ${dyno.name} to finish ` +
+            `(${current ? current.state : "gone"}; ${describeWait(progress)})`,
+        ),
     },
   );
   const replay = await client.post<{ logplex_url: string }>(`${appPath(app)}/log-sessions`, {
