@@ -14,6 +14,7 @@ const config = loadStackConfig(pulumiConfigSource(), pulumi.getStack(), {
 for (const placeholder of config.placeholders) {
   pulumi.log.warn(`placeholder still set: ${placeholder}; set the real value before deploying`);
 }
+for (const warning of config.warnings) pulumi.log.warn(warning);
 
 const gcpProject = new GcpProject("gcp", {
   project: config.gcpProject,

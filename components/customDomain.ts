@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DnsRecord } from "../providers/godaddy/dnsRecord";
 import { Domain } from "../providers/heroku/domain";
 import { SniEndpoint } from "../providers/heroku/sniEndpoint";
+import { hostnameSlug } from "./resourceNames";
 
 export const MIN_DNS_TTL = 600;
 export const DNS_MODES = ["godaddy", "manual"] as const;
@@ -56,12 +57,7 @@ export interface ManualDnsRecord {
 }
 
 /** `app.gyana.com` → `app-gyana-com`, for child resource names. */
-function slug(hostname: string): string {
-  return hostname
-    .replace(/^\*\./, "wildcard.")
-    .replace(/[^a-z0-9]+/gi, "-")
-    .toLowerCase();
-}
+const slug = hostnameSlug;
 
 /** Everything wrong with the arguments, each naming the argument. */
 export function customDomainArgProblems(args: CustomDomainArgs): string[] {

@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { apiSlug, emailOrRoleSlug } from "./resourceNames";
 
 /** The runbook's roles for every developer. */
 export const DEVELOPER_ROLES = [
@@ -55,13 +56,7 @@ export interface GcpProjectArgs {
 }
 
 /** Short, URN-safe name for an email or role, so resource names read well in a preview. */
-function slug(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/^roles\//, "")
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "");
-}
+const slug = emailOrRoleSlug;
 
 /**
  * The Google Cloud side of Gyana: enabled APIs, developer IAM, the app's service account with its
@@ -83,7 +78,7 @@ export class GcpProject extends pulumi.ComponentResource {
 
     for (const api of args.apis) {
       new gcp.projects.Service(
-        `${name}-${api.split(".")[0]}`,
+        `${name}-${apiSlug(api)}`,
         { project, service: api, disableOnDestroy: false, disableDependentServices: false },
         { parent: this },
       );

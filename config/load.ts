@@ -1,17 +1,23 @@
 // Turns raw stack config into a validated StackConfig, or one error listing every problem.
 import * as pulumi from "@pulumi/pulumi";
-import type { z } from "zod";
 import { PLAIN_VAR_NAMES, SECRET_VAR_NAMES } from "../components/herokuApp";
 import { certificateProblems } from "./certificate";
+import { describeIssue, keyWithPath, typeMessage } from "./describe";
+import { SECRET_STAND_IN } from "./offlineStandIns";
+import { crossFieldRules } from "./rules";
 import {
   PLAIN_KEYS,
   SECRET_KEYS,
   plainConfigSchema,
   type PlainConfig,
+  type SecretContext,
   type SecretKeySpec,
   isSecretRequired,
   type SecretName,
 } from "./schema";
+import { closestMatch } from "./suggest";
+
+export { SECRET_STAND_IN };
 
 /** Where raw config comes from: Pulumi's runtime config, or a stack file in the offline plan. */
 export interface ConfigSource {
@@ -21,7 +27,7 @@ export interface ConfigSource {
   keys(): string[];
   /**
    * True for a secret the offline plan stands in for (`[secret]`): it is not decrypted, so its
-   * content cannot be checked.
+   * content cannot be checked. Only the offline plan may say so (config/offlineStandIns.ts).
    */
   isStandIn?(key: string): boolean;
 }
@@ -33,6 +39,8 @@ export interface StackConfig extends PlainConfig {
   secrets: StackSecrets;
   /** Values that are still placeholders (`change-me`), to be set before a real deploy. */
   placeholders: string[];
+  /** Allowed, but worth the operator's attention (a preview shows them as warnings). */
+  warnings: string[];
 }
 
 export class ConfigError extends Error {
@@ -51,56 +59,6 @@ export class ConfigError extends Error {
 /** Marks a value still to be set in a stack file. */
 export const PLACEHOLDER = /change-?me/i;
 
-/**
- * The value the offline plan gives secrets it cannot decrypt. A secret holding exactly this is
- * not checked (there is nothing real to check) and is masked like any secret.
- */
-export const SECRET_STAND_IN = "<stand-in for a secret in the offline plan>";
-
-function display(value: unknown, secret: boolean): string {
-  if (secret) return "[secret]";
-  const text = JSON.stringify(value);
-  if (text === undefined) return "nothing";
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function valueAt(root: unknown, path: PropertyKey[]): unknown {
-  let current = root;
-  for (const segment of path) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<PropertyKey, unknown>)[segment];
-  }
-  return current;
-}
-
-function keyWithPath(raw: Record<string, unknown>, path: PropertyKey[]): string {
-  const [field, ...rest] = path;
-  const spec = PLAIN_KEYS[field as keyof PlainConfig];
-  const base = spec ? spec.key : `gyana:${String(field)}`;
-  const suffix = rest.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
-  return `${base}${suffix}`;
-}
-
-/** Messages for a value of the wrong type, where the schema has no message of its own. */
-function typeMessage(issue: z.core.$ZodRawIssue): string | undefined {
-  if (issue.code !== "invalid_type") return undefined;
-  const expected = String(issue.expected);
-  if (expected === "object" || expected === "record") {
-    return 'must be a mapping of fields (see the README\'s "Stack config" table)';
-  }
-  return `must be ${expected === "array" ? "a list" : `a ${expected}`}`;
-}
-
-function describeIssue(raw: Record<string, unknown>, issue: z.core.$ZodIssue): string {
-  const key = keyWithPath(raw, issue.path);
-  const value = valueAt(raw, issue.path);
-  if (issue.code === "unrecognized_keys") {
-    return `${key}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; remove or correct them`;
-  }
-  if (value === undefined) return `${key}: missing; it ${issue.message}`;
-  return `${key}: ${display(value, false)} is not allowed; it ${issue.message}`;
-}
-
 function readPlain(source: ConfigSource, problems: string[]): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const [field, spec] of Object.entries(PLAIN_KEYS)) {
@@ -111,55 +69,64 @@ function readPlain(source: ConfigSource, problems: string[]): Record<string, unk
         `${spec.key}: is stored as a secret but holds plain settings; set it without --secret`,
       );
     }
-    if (!spec.structured) {
-      raw[field] = text;
-      continue;
-    }
+    // The CLI hands structured values as JSON and plain ones (`yes`, `eu`) as they are: a value
+    // that is not JSON is a plain string, for the schema to judge once.
     try {
-      raw[field] = JSON.parse(text);
+      raw[field] = spec.structured ? JSON.parse(text) : text;
     } catch {
-      problems.push(`${spec.key}: ${display(text, false)} is not a YAML/JSON value`);
+      raw[field] = text;
     }
   }
   return raw;
 }
 
-function closestKey(key: string, known: string[]): string | undefined {
-  const lower = key.toLowerCase();
-  return known.find((k) => k.toLowerCase() === lower);
-}
-
 function unknownKeyProblems(source: ConfigSource): string[] {
-  const known = [
-    ...Object.values(PLAIN_KEYS).map((s) => s.key),
-    ...Object.values(SECRET_KEYS).map((s) => s.key),
-  ];
+  const plainKeys = Object.values(PLAIN_KEYS);
+  const known = [...plainKeys.map((s) => s.key), ...Object.values(SECRET_KEYS).map((s) => s.key)];
   return source
     .keys()
     .filter((key) => key.startsWith("gyana:") && !known.includes(key))
     .map((key) => {
-      const hint = closestKey(key, known);
+      // `pulumi config set gyana:heroku.region eu` without --path makes this top-level key.
+      const dot = key.indexOf(".");
+      const parent =
+        dot > 0 ? plainKeys.find((s) => s.structured && s.key === key.slice(0, dot)) : undefined;
+      if (parent) {
+        return (
+          `${key}: not a known key; to set the field ${key.slice(dot + 1)} inside ${parent.key}, ` +
+          `run \`pulumi config set --path '${key}' <value>\` (without --path the CLI makes this new ` +
+          `top-level key), then remove this one with \`pulumi config rm '${key}'\``
+        );
+      }
+      const hint = closestMatch(key, known);
       return hint
         ? `${key}: not a known key; did you mean ${hint}?`
-        : `${key}: not a known key; known keys are listed in the README's "Stack config" table`;
+        : `${key}: not a known key; the known keys are listed in docs/config.md`;
     });
+}
+
+function missingSecretMessage(spec: SecretKeySpec): string {
+  if (spec.required === "in-production") {
+    return (
+      `${spec.key}: missing in production; set the live value with \`pulumi config set --secret ${spec.key}\` ` +
+      `(${spec.source}), or set gyana:generateSecretKey to true to generate a new one on purpose ` +
+      `(that logs every user out and makes encrypted fields unreadable)`
+    );
+  }
+  return `${spec.key}: missing; set it with \`pulumi config set --secret ${spec.key}\` (${spec.source})`;
 }
 
 function readSecrets(
   source: ConfigSource,
-  withDomains: boolean,
+  context: SecretContext,
   problems: string[],
 ): Partial<Record<SecretName, string>> {
   const values: Partial<Record<SecretName, string>> = {};
   for (const [name, spec] of Object.entries(SECRET_KEYS) as [SecretName, SecretKeySpec][]) {
     const value = source.get(spec.key);
-    const needed = isSecretRequired(spec, withDomains);
+    const needed = isSecretRequired(spec, context);
     if (value === undefined || value === "") {
-      if (needed) {
-        problems.push(
-          `${spec.key}: missing; set it with \`pulumi config set --secret ${spec.key}\` (${spec.source})`,
-        );
-      }
+      if (needed) problems.push(missingSecretMessage(spec));
       continue;
     }
     if (source.isStandIn?.(spec.key)) {
@@ -182,7 +149,7 @@ function placeholdersIn(raw: Record<string, unknown>): string[] {
   const found: string[] = [];
   const walk = (value: unknown, path: PropertyKey[]) => {
     if (typeof value === "string" && PLACEHOLDER.test(value)) {
-      found.push(`${keyWithPath(raw, path)} = ${value}`);
+      found.push(`${keyWithPath(path)} = ${value}`);
     } else if (value && typeof value === "object") {
       for (const [k, v] of Object.entries(value)) {
         walk(v, [...path, Array.isArray(value) ? Number(k) : k]);
@@ -202,8 +169,8 @@ const RESERVED_VAR_NAMES: readonly string[] = [
 ];
 
 /** Rules that span fields, checked with the rest so that they too fail before any resource. */
-function crossFieldProblems(plain: PlainConfig): string[] {
-  const problems: string[] = [];
+function crossFieldProblems(plain: PlainConfig, stack: string): string[] {
+  const problems: string[] = crossFieldRules(plain, stack);
   plain.imports.domains?.forEach((host, index) => {
     if (!plain.domains.hostnames.includes(host)) {
       problems.push(
@@ -269,10 +236,10 @@ export function loadStackConfig(
   problems.push(...unknownKeyProblems(source));
 
   const parsed = plainConfigSchema.safeParse(raw, { error: typeMessage });
-  if (!parsed.success) problems.push(...parsed.error.issues.map((i) => describeIssue(raw, i)));
+  if (!parsed.success) problems.push(...parsed.error.issues.flatMap((i) => describeIssue(raw, i)));
   const plain = parsed.success ? parsed.data : undefined;
 
-  if (plain) problems.push(...crossFieldProblems(plain));
+  if (plain) problems.push(...crossFieldProblems(plain, stack));
 
   if (plain && plain.environment === "production" && !plain.protect) {
     problems.push(
@@ -281,13 +248,38 @@ export function loadStackConfig(
   }
 
   const withDomains = (plain?.domains.hostnames.length ?? 0) > 0;
-  const secretValues = readSecrets(source, withDomains, problems);
+  const context: SecretContext = {
+    withDomains,
+    production: plain?.environment === "production",
+    generateSecretKey: plain?.generateSecretKey ?? false,
+  };
+  const secretValues = readSecrets(source, context, problems);
+  const warnings: string[] = [];
+  if (plain && source.get(SECRET_KEYS.secretKey.key) === undefined) {
+    if (!context.production) {
+      warnings.push(
+        `${SECRET_KEYS.secretKey.key}: not set, so the stack generates a SECRET_KEY (kept in the state); set it to keep a known one`,
+      );
+    }
+  } else if (plain?.generateSecretKey) {
+    problems.push(
+      `gyana:generateSecretKey: true is not allowed while ${SECRET_KEYS.secretKey.key} is set; remove one of them`,
+    );
+  }
 
   // Adopting a live app with generated values would replace its SECRET_KEY (breaking encrypted
   // fields) and HASHIDS_SALT (breaking every link), so the live ones must be given.
-  if (plain?.imports.herokuApp !== undefined) {
+  if (plain && plain.imports.herokuApp !== undefined) {
+    if (plain.generateSecretKey) {
+      problems.push(
+        "gyana:generateSecretKey: true is not allowed while adopting an existing app (gyana:imports.herokuApp); its live SECRET_KEY must be kept",
+      );
+    }
     for (const spec of [SECRET_KEYS.secretKey, SECRET_KEYS.hashidsSalt]) {
       if (source.get(spec.key) === undefined) {
+        // Said once, with the reason that applies: adoption.
+        const general = problems.findIndex((p) => p.startsWith(`${spec.key}: missing`));
+        if (general >= 0) problems.splice(general, 1);
         problems.push(
           `${spec.key}: missing; adopting an existing app (gyana:imports.herokuApp) needs the live value, ` +
             `or a generated one would replace it; set it with \`pulumi config set --secret ${spec.key}\``,
@@ -339,5 +331,5 @@ export function loadStackConfig(
   for (const [name, value] of Object.entries(secretValues) as [SecretName, string][]) {
     secrets[name] = pulumi.secret(value);
   }
-  return { ...plain, stack, secrets, placeholders };
+  return { ...plain, stack, secrets, placeholders, warnings };
 }

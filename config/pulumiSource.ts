@@ -1,6 +1,7 @@
 // The stack config as the Pulumi CLI hands it to the program.
 import * as pulumi from "@pulumi/pulumi";
-import { SECRET_STAND_IN, type ConfigSource } from "./load";
+import type { ConfigSource } from "./load";
+import { isOfflineStandIn } from "./offlineStandIns";
 
 // `isConfigSecret` is exported at runtime but marked internal in the typings.
 const runtime = pulumi.runtime as typeof pulumi.runtime & {
@@ -13,6 +14,6 @@ export function pulumiConfigSource(): ConfigSource {
     get: (key) => all()[key],
     isSecret: (key) => runtime.isConfigSecret?.(key) ?? false,
     keys: () => Object.keys(all()),
-    isStandIn: (key) => all()[key] === SECRET_STAND_IN,
+    isStandIn: (key) => isOfflineStandIn(key, all()[key]),
   };
 }

@@ -1,6 +1,7 @@
 // The stack config's one schema: every `gyana:*` key (plus `gcp:project`), what it may hold, and
 // the message an operator sees when it holds something else.
 import { z } from "zod";
+import { CONFIG_VARS_MAX_BYTES, DYNO_SIZES, HEROKU_STACKS, PROCESS_TYPES } from "./herokuFacts";
 
 export const ENVIRONMENTS = ["development", "staging", "production"] as const;
 export const PIPELINE_STAGES = ["development", "staging", "production"] as const;
@@ -21,13 +22,16 @@ const HEROKU_APP_NAME = /^[a-z][a-z0-9-]{1,28}[a-z0-9]$/;
 const HEROKU_PIPELINE_NAME = /^[a-z][a-z0-9-]{2,29}$/;
 const SERVICE_ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9_.-]{1,61}[a-z0-9]$/;
-const PROCESS_TYPE = /^[-\w]{1,128}$/;
-const DYNO_SIZE =
-  /^(eco|basic|standard-1x|standard-2x|performance-m|performance-l|performance-l-ram|performance-xl|performance-2xl)$/i;
-const ADDON_PLAN = (service: string) => new RegExp(`^${service}:[a-z0-9-]+$`);
-const CONFIG_VAR_NAME = /^[A-Z][A-Z0-9_]*$/;
-const HOSTNAME = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
+const ADDON_PLAN = (service: string) => new RegExp(`^${service}:[a-z0-9-]{1,60}$`);
+const CONFIG_VAR_NAME = /^[A-Z][A-Z0-9_]{0,127}$/;
+const HOST_LABELS = "(?!-)[a-z0-9-]{1,63}(?<!-)(\\.(?!-)[a-z0-9-]{1,63}(?<!-))+";
+const HOSTNAME = new RegExp(`^(?=.{1,253}$)${HOST_LABELS}$`);
+/** https:// and a host, nothing else: no user info, port, path, query or trailing slash. */
+const HTTPS_HOST_URL = new RegExp(`^https://(?=.{1,253}$)${HOST_LABELS}$`);
+const ORIGIN = new RegExp(`^https?://(?=.{1,253}(:|$))${HOST_LABELS}(:\\d{1,5})?$`);
 const KEY_ID = /^[a-z0-9][a-z0-9-]{0,30}$/;
+/** Ids of existing resources to adopt (Heroku uuids and names, GCP ids): bounded, printable. */
+const IMPORT_ID = /^[\w.@:/-]{1,255}$/;
 
 const oneOf = (values: readonly string[]) => values.join(", ");
 
@@ -35,27 +39,52 @@ const oneOf = (values: readonly string[]) => values.join(", ");
 const matching = (pattern: RegExp, message: string) =>
   z.string({ error: message }).regex(pattern, { error: message });
 
-const httpsUrl = z.string().refine((value) => /^https:\/\/[^\s/]+(\/[^\s]*)?$/.test(value), {
-  error: "must be an https:// URL, for example https://app.gyana.com",
-});
+const httpsUrl = matching(
+  HTTPS_HOST_URL,
+  "must be https:// followed by a lower-case host name and nothing else (no path, port, user or trailing slash), e.g. https://app.gyana.com",
+);
 
-const origin = z.string().refine((value) => /^https?:\/\/[a-z0-9.-]+(:\d+)?$/.test(value), {
-  error: "must be an origin: scheme and host with no path, e.g. https://beta.gyana.com",
-});
+const origin = matching(
+  ORIGIN,
+  "must be an origin: scheme and host with no path, e.g. https://beta.gyana.com",
+);
 
-const email = z.email({ error: "must be an email address, e.g. jane@gyana.co.uk" });
+// RFC 5321 caps an address at 254 characters.
+const email = z
+  .email({ error: "must be an email address, e.g. jane@gyana.co.uk" })
+  .max(254, { error: "must be an email address of at most 254 characters" });
 
-const formationEntry = z.strictObject({
-  quantity: z
-    .number({ error: "must be a whole number from 0 to 100" })
-    .int({ error: "must be a whole number from 0 to 100" })
-    .min(0, { error: "must be a whole number from 0 to 100" })
-    .max(100, { error: "must be a whole number from 0 to 100" }),
-  size: matching(
-    DYNO_SIZE,
-    "must be a Heroku dyno size: eco, basic, standard-1x, standard-2x, performance-m, performance-l",
-  ),
-});
+const importId = matching(
+  IMPORT_ID,
+  "must be the id of an existing resource: up to 255 letters, digits and . _ @ : / -",
+);
+
+const formationEntry = z.strictObject(
+  {
+    quantity: z
+      .number({ error: "must be a whole number from 0 to 100" })
+      .int({ error: "must be a whole number from 0 to 100" })
+      .min(0, { error: "must be a whole number from 0 to 100" })
+      .max(100, { error: "must be a whole number from 0 to 100" }),
+    size: z
+      .string({ error: `must be a Heroku dyno size: ${oneOf(DYNO_SIZES)}` })
+      .refine((size) => DYNO_SIZES.some((known) => known === size.toLowerCase()), {
+        error: `must be a Heroku dyno size: ${oneOf(DYNO_SIZES)}`,
+      }),
+  },
+  { error: "must be a process: { quantity: <0 to 100>, size: <dyno size> }" },
+);
+
+/** One entry per process type of the app's Procfile, each required: a missing one goes unmanaged. */
+const formationSchema = z.strictObject(
+  Object.fromEntries(PROCESS_TYPES.map((type) => [type, formationEntry])) as Record<
+    (typeof PROCESS_TYPES)[number],
+    typeof formationEntry
+  >,
+  {
+    error: `must map each process type of the app's Procfile (${oneOf(PROCESS_TYPES)}) to its quantity and size`,
+  },
+);
 
 export const herokuSchema = z.strictObject({
   app: matching(
@@ -63,8 +92,14 @@ export const herokuSchema = z.strictObject({
     "must be a Heroku app name: 3-30 lower-case letters, digits and dashes, starting with a letter",
   ),
   region: z.enum(HEROKU_REGIONS, { error: `must be one of: ${oneOf(HEROKU_REGIONS)}` }),
-  stack: matching(/^(heroku|cedar)-\d+$/, "must be a Heroku stack, e.g. heroku-24"),
-  team: z.string().min(1).optional(),
+  stack: z.enum(HEROKU_STACKS, {
+    error: `must be a stack Heroku still supports: ${oneOf(HEROKU_STACKS)}`,
+  }),
+  // The schema gives team names no pattern: bounded and printable is all that is checked.
+  team: matching(
+    /^[\w.-]{1,100}$/,
+    "must be a Heroku team name of at most 100 characters",
+  ).optional(),
   /**
    * Maintenance mode, managed only when set: the release and rollback commands switch it during
    * an operation, and an `up` must not switch it back under them.
@@ -85,14 +120,7 @@ export const herokuSchema = z.strictObject({
       "must be a Heroku Key-Value Store plan, e.g. heroku-redis:mini",
     ),
   }),
-  formation: z
-    .record(
-      matching(PROCESS_TYPE, "must be a process type: letters, digits, - and _"),
-      formationEntry,
-    )
-    .refine((f) => ["web", "worker", "beat"].every((type) => type in f), {
-      error: "must declare at least the web, worker and beat processes",
-    }),
+  formation: formationSchema,
   pipeline: z.strictObject({
     name: matching(
       HEROKU_PIPELINE_NAME,
@@ -112,12 +140,20 @@ export const googleSchema = z.strictObject({
   /** One key per entry; GOOGLE_CREDENTIALS uses the last. Add an entry to rotate. */
   serviceAccountKeys: z
     .array(matching(KEY_ID, "must be a key id: lower-case letters, digits and dashes"))
-    .min(1, { error: 'must list at least one key id, e.g. ["initial"]' })
-    .refine((keys) => new Set(keys).size === keys.length, { error: "key ids must be unique" }),
-  developers: z.array(email).refine((list) => new Set(list).size === list.length, {
-    error: "must not list an email twice",
-  }),
-  apis: z.array(matching(/^[a-z0-9-]+\.googleapis\.com$/, "must be *.googleapis.com")).min(1),
+    .min(1, { error: 'must list at least one key id, e.g. ["initial"]' }),
+  /** Only addresses at these domains may become developers (Editor, KMS admin). */
+  developerDomains: z
+    .array(matching(HOSTNAME, "must be an email domain, e.g. gyana.co.uk"))
+    .min(1, { error: "must list at least one email domain, e.g. [gyana.co.uk]" }),
+  developers: z.array(email),
+  apis: z
+    .array(
+      matching(
+        /^[a-z0-9-]{1,63}\.googleapis\.com$/,
+        "must be a Google API service name, e.g. sheets.googleapis.com",
+      ),
+    )
+    .min(1, { error: "must list at least one API, e.g. [sheets.googleapis.com]" }),
   bucket: z.strictObject({
     name: matching(
       BUCKET_NAME,
@@ -131,9 +167,7 @@ export const googleSchema = z.strictObject({
 export const domainsSchema = z
   .strictObject({
     zone: matching(HOSTNAME, "must be a DNS zone, e.g. gyana.com"),
-    hostnames: z
-      .array(matching(HOSTNAME, "must be a host name, e.g. app.gyana.com"))
-      .refine((list) => new Set(list).size === list.length, { error: "must not repeat a host" }),
+    hostnames: z.array(matching(HOSTNAME, "must be a host name, e.g. app.gyana.com")),
     ttl: z
       .number({ error: `must be a whole number of seconds, at least ${MIN_DNS_TTL}` })
       .int({ error: `must be a whole number of seconds, at least ${MIN_DNS_TTL}` })
@@ -149,33 +183,38 @@ export const domainsSchema = z
         ctx.addIssue({
           code: "custom",
           path: ["hostnames", index],
-          message: `"${hostname}" is not inside the zone ${domains.zone}; allowed: <host>.${domains.zone}`,
+          message: `must be inside the zone ${domains.zone} (gyana:domains.zone), as <host>.${domains.zone}`,
         });
       }
     });
   });
 
 const configVarMap = z.record(
-  matching(CONFIG_VAR_NAME, "must be a config var name in UPPER_SNAKE_CASE"),
-  z.string({ error: "must be a string" }),
+  matching(
+    CONFIG_VAR_NAME,
+    "must be a config var name in UPPER_SNAKE_CASE, at most 128 characters",
+  ),
+  z.string({ error: "must be a string" }).max(CONFIG_VARS_MAX_BYTES, {
+    error: "must be at most 32 kB (Heroku's limit for all config vars)",
+  }),
 );
 
 export const importsSchema = z
   .strictObject({
-    herokuApp: z.string().min(1).optional(),
-    postgres: z.string().min(1).optional(),
-    redis: z.string().min(1).optional(),
-    bucket: z.string().min(1).optional(),
-    serviceAccount: z.string().min(1).optional(),
+    herokuApp: importId.optional(),
+    postgres: importId.optional(),
+    redis: importId.optional(),
+    bucket: importId.optional(),
+    serviceAccount: importId.optional(),
     /** Host names already on the Heroku app, adopted rather than added. */
     domains: z.array(matching(HOSTNAME, "must be a host name, e.g. app.gyana.com")).optional(),
     /** Name of the app's existing SNI endpoint, which gets the stack's certificate. */
-    sniEndpoint: z.string().min(1).optional(),
+    sniEndpoint: importId.optional(),
     /**
      * Id of the OAuth authorization whose token is the live HEROKU_API_KEY
      * (`heroku authorizations`), taken over instead of creating a new one.
      */
-    herokuApiKeyAuthorization: z.string().min(1).optional(),
+    herokuApiKeyAuthorization: importId.optional(),
   })
   .default({});
 
@@ -188,6 +227,11 @@ export const plainConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS, { error: `must be one of: ${oneOf(ENVIRONMENTS)}` }),
   externalUrl: httpsUrl,
   protect: z.boolean({ error: "must be true or false" }),
+  /**
+   * Production refuses to run without gyana:secretKey (a new SECRET_KEY logs every user out and
+   * makes encrypted fields unreadable) unless this says a generated one is intended.
+   */
+  generateSecretKey: z.boolean({ error: "must be true or false" }).default(false),
   heroku: herokuSchema,
   google: googleSchema,
   domains: domainsSchema,
@@ -210,6 +254,7 @@ export const PLAIN_KEYS: Record<keyof PlainConfig, { key: string; structured: bo
   environment: { key: "gyana:environment", structured: false },
   externalUrl: { key: "gyana:externalUrl", structured: false },
   protect: { key: "gyana:protect", structured: true },
+  generateSecretKey: { key: "gyana:generateSecretKey", structured: true },
   heroku: { key: "gyana:heroku", structured: true },
   google: { key: "gyana:google", structured: true },
   domains: { key: "gyana:domains", structured: true },
@@ -222,14 +267,37 @@ export interface SecretKeySpec {
   key: string;
   /** Where the value comes from, for the README and error messages. */
   source: string;
-  required: "always" | "optional" | "with-domains";
+  /**
+   * `in-production`: required when gyana:environment is production, unless
+   * gyana:generateSecretKey says a generated value is intended.
+   */
+  required: "always" | "optional" | "with-domains" | "in-production";
   /** Extra validation of the plain value; returns a problem or undefined. */
   check?: (value: string) => string | undefined;
 }
 
-/** Whether a stack must set this secret; certificates only when it declares host names. */
-export function isSecretRequired(spec: SecretKeySpec, withDomains: boolean): boolean {
-  return spec.required === "always" || (spec.required === "with-domains" && withDomains);
+/** What decides whether a stack must set a secret. */
+export interface SecretContext {
+  /** The stack declares host names (gyana:domains.hostnames), so it needs a certificate. */
+  withDomains: boolean;
+  /** gyana:environment is production. */
+  production: boolean;
+  /** gyana:generateSecretKey is true. */
+  generateSecretKey: boolean;
+}
+
+/** Whether a stack must set this secret. */
+export function isSecretRequired(spec: SecretKeySpec, context: SecretContext): boolean {
+  switch (spec.required) {
+    case "always":
+      return true;
+    case "with-domains":
+      return context.withDomains;
+    case "in-production":
+      return context.production && !context.generateSecretKey;
+    default:
+      return false;
+  }
 }
 
 const minLength = (n: number) => (value: string) =>
@@ -270,8 +338,8 @@ export const SECRET_KEYS = {
   secretKey: {
     key: "gyana:secretKey",
     source:
-      "the live app's SECRET_KEY (keep it: encrypted fields derive from it); omit to generate",
-    required: "optional",
+      "the live app's SECRET_KEY (keep it: sessions and encrypted fields derive from it); outside production, omit to generate one",
+    required: "in-production",
     check: minLength(50),
   },
   hashidsSalt: {

@@ -1,5 +1,6 @@
 // Runs the real program (index.ts) for one stack under mocks, with that stack's config file.
 import { loadStackConfig, type StackConfig } from "../config/load";
+import { withOfflineStandIns } from "../config/offlineStandIns";
 import { mockCloudResource } from "./gcpMocks";
 import {
   runUnderMocks,
@@ -54,14 +55,17 @@ export async function runStack(stack: string, options: RunStackOptions = {}): Pr
     ...(options.now ? { now: options.now } : {}),
     refusePlaceholders: options.preview === false,
   });
-  const result = await runUnderMocks({
-    project: PROJECT,
-    stack,
-    config: file.config,
-    secretKeys: file.secretKeys,
-    preview: options.preview ?? true,
-    onResource: options.onResource ?? planMocks,
-    program: options.load ?? requireProgramFresh,
-  });
+  // The stand-ins are honoured only inside this run (config/offlineStandIns.ts).
+  const result = await withOfflineStandIns(file.standIns, () =>
+    runUnderMocks({
+      project: PROJECT,
+      stack,
+      config: file.config,
+      secretKeys: file.secretKeys,
+      preview: options.preview ?? true,
+      onResource: options.onResource ?? planMocks,
+      program: options.load ?? requireProgramFresh,
+    }),
+  );
   return { ...result, stack, config, missingSecrets: file.missingSecrets };
 }

@@ -3,10 +3,11 @@
 // secret (set or required) gets a stand-in value, which previews mask as `[secret]` like any
 // other secret.
 import { readFileSync, existsSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { parse } from "yaml";
-import { PLACEHOLDER, SECRET_STAND_IN, type ConfigSource } from "../config/load";
-import { SECRET_KEYS, isSecretRequired } from "../config/schema";
+import { ConfigError, PLACEHOLDER, SECRET_STAND_IN, type ConfigSource } from "../config/load";
+import { didYouMean } from "../config/suggest";
+import { SECRET_KEYS, isSecretRequired, type SecretContext } from "../config/schema";
 import { STACKS } from "./cli/stacks";
 
 export { STACKS, PROJECT, type StackName } from "./cli/stacks";
@@ -42,14 +43,77 @@ export interface ReadStackOptions {
   overrides?: Record<string, string>;
 }
 
+/**
+ * The top-level keys of a stack settings file (https://www.pulumi.com/docs/iac/concepts/projects/stack-settings-file/):
+ * a misspelt `config:` would otherwise read as a stack with no config at all.
+ */
+const STACK_SETTINGS_KEYS = [
+  "config",
+  "secretsprovider",
+  "encryptedkey",
+  "encryptionsalt",
+  "environment",
+];
+
+/** Parses `Pulumi.<stack>.yaml`; a YAML error or a bad layout is a config problem naming the file. */
+function parseStackSettings(stack: string, path: string): { config?: Record<string, unknown> } {
+  const file = basename(path);
+  const fail = (problem: string) => new ConfigError(stack, [`${file}: ${problem}`]);
+  let document: unknown;
+  try {
+    document = parse(readFileSync(path, "utf8")) ?? {};
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error))
+      .split("\n")[0]!
+      .replace(/:$/, "");
+    throw fail(`is not valid YAML: ${message}`);
+  }
+  if (typeof document !== "object" || document === null || Array.isArray(document)) {
+    throw fail("must be a YAML mapping with a config: section");
+  }
+  const unknown = Object.keys(document).filter((key) => !STACK_SETTINGS_KEYS.includes(key));
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      stack,
+      unknown.map(
+        (key) =>
+          `${file}: unknown top-level key "${key}"${didYouMean(key, STACK_SETTINGS_KEYS)}; allowed: ${STACK_SETTINGS_KEYS.join(", ")}`,
+      ),
+    );
+  }
+  const { config } = document as { config?: unknown };
+  if (
+    config !== undefined &&
+    (typeof config !== "object" || config === null || Array.isArray(config))
+  ) {
+    throw fail("config: must be a mapping of `namespace:key: value`");
+  }
+  return document as { config?: Record<string, unknown> };
+}
+
+/** Which secrets the file's plain config makes required; malformed values count as absent. */
+function secretContextOf(config: Record<string, string>): SecretContext {
+  const json = (key: string): unknown => {
+    try {
+      return JSON.parse(config[key] ?? "null");
+    } catch {
+      return null;
+    }
+  };
+  const domains = json("gyana:domains") as { hostnames?: unknown } | null;
+  return {
+    withDomains: Array.isArray(domains?.hostnames) && domains.hostnames.length > 0,
+    production: config["gyana:environment"] === "production",
+    generateSecretKey: json("gyana:generateSecretKey") === true,
+  };
+}
+
 export function readStackFile(stack: string, options: ReadStackOptions = {}): StackFile {
   const root = options.root ?? join(__dirname, "..");
   const path = join(root, `Pulumi.${stack}.yaml`);
   if (!/^[a-z][a-z0-9-]*$/.test(stack) || !existsSync(path))
     throw new UnknownStackError(stack, root);
-  const document = (parse(readFileSync(path, "utf8")) ?? {}) as {
-    config?: Record<string, unknown>;
-  };
+  const document = parseStackSettings(stack, path);
 
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -64,10 +128,10 @@ export function readStackFile(stack: string, options: ReadStackOptions = {}): St
       config[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
   }
-  const domains = JSON.parse(config["gyana:domains"] ?? "{}") as { hostnames?: string[] };
-  const withDomains = (domains.hostnames?.length ?? 0) > 0;
+  Object.assign(config, options.overrides);
+  const context = secretContextOf(config);
   for (const spec of Object.values(SECRET_KEYS)) {
-    const needed = isSecretRequired(spec, withDomains);
+    const needed = isSecretRequired(spec, context);
     const given = options.secrets?.[spec.key];
     if (given !== undefined) {
       config[spec.key] = given;
@@ -80,7 +144,6 @@ export function readStackFile(stack: string, options: ReadStackOptions = {}): St
       missingSecrets.push(spec.key);
     }
   }
-  Object.assign(config, options.overrides);
   return { stack, config, secretKeys, standIns: [...standIns], missingSecrets };
 }
 
@@ -108,4 +171,29 @@ export function placeholderOverrides(stack: string, replacement: string): Record
         value.replace(new RegExp(PLACEHOLDER.source, "gi"), replacement),
       ]),
   );
+}
+
+/**
+ * Overrides for a rehearsal of a deploy (tests, the emulated up): every placeholder replaced, and
+ * in production, when the rehearsal gives no gyana:secretKey, gyana:generateSecretKey set, as a
+ * fresh production would (a real one keeps its live SECRET_KEY).
+ */
+export function rehearsalOverrides(
+  stack: string,
+  replacement: string,
+  secrets: Record<string, string> = {},
+): Record<string, string> {
+  return { ...placeholderOverrides(stack, replacement), ...secretKeyRehearsal(stack, secrets) };
+}
+
+/** `gyana:generateSecretKey: true` for a production stack rehearsed without a SECRET_KEY. */
+export function secretKeyRehearsal(
+  stack: string,
+  secrets: Record<string, string> = {},
+): Record<string, string> {
+  const { config } = readStackFile(stack, { standInMissingSecrets: false });
+  const production = config["gyana:environment"] === "production";
+  return production && !(SECRET_KEYS.secretKey.key in secrets)
+    ? { "gyana:generateSecretKey": "true" }
+    : {};
 }

@@ -4,12 +4,19 @@ import { configSourceOf, readStackFile } from "../../tools/stackFile";
 import { testSecrets } from "../support/stack";
 import { wildcardCertificate } from "../support/certificates";
 
+/** The live SECRET_KEY a real production keeps (production refuses to run without one). */
+const LIVE_SECRET_KEY = "live-django-secret-key-".padEnd(60, "k");
+
 /** The prod stack file with test secrets, with some keys replaced (structured ones as objects). */
 async function prodWith(
   overrides: Record<string, unknown> = {},
   options: { secrets?: Record<string, string | undefined>; plainSecrets?: string[] } = {},
 ) {
-  const secrets = { ...(await testSecrets()), ...options.secrets };
+  const secrets: Record<string, string | undefined> = {
+    ...(await testSecrets()),
+    "gyana:secretKey": LIVE_SECRET_KEY,
+    ...options.secrets,
+  };
   for (const [key, value] of Object.entries(secrets)) if (value === undefined) delete secrets[key];
   const file = readStackFile("prod", {
     secrets: secrets as Record<string, string>,
@@ -78,7 +85,8 @@ describe("valid stack config", () => {
   it("secrets come back as Pulumi secrets, not strings", async () => {
     const config = loadStackConfig(configSourceOf(await prodWith()), "prod");
     expect(typeof config.secrets.sendgridApiKey).toBe("object");
-    expect(config.secrets.secretKey).toBeUndefined();
+    expect(typeof config.secrets.secretKey).toBe("object");
+    expect(config.secrets.hashidsSalt).toBeUndefined();
   });
 });
 
@@ -103,7 +111,7 @@ describe("bad config is refused with the key, the value and what is allowed", ()
 
   it("an external URL that is not https", async () => {
     expect(await prodProblems({ "gyana:externalUrl": "http://app.gyana.com" })).toEqual([
-      'gyana:externalUrl: "http://app.gyana.com" is not allowed; it must be an https:// URL, for example https://app.gyana.com',
+      'gyana:externalUrl: "http://app.gyana.com" is not allowed; it must be https:// followed by a lower-case host name and nothing else (no path, port, user or trailing slash), e.g. https://app.gyana.com',
     ]);
   });
 
@@ -141,7 +149,7 @@ describe("bad config is refused with the key, the value and what is allowed", ()
   it("a hostname outside the DNS zone", async () => {
     const domains = { zone: "gyana.com", hostnames: ["app.gyana.io"], ttl: 600, dns: "godaddy" };
     expect(await prodProblems({ "gyana:domains": domains })).toEqual([
-      'gyana:domains.hostnames[0]: "app.gyana.io" is not allowed; it "app.gyana.io" is not inside the zone gyana.com; allowed: <host>.gyana.com',
+      'gyana:domains.hostnames[0]: "app.gyana.io" is not allowed; it must be inside the zone gyana.com (gyana:domains.zone), as <host>.gyana.com',
     ]);
   });
 
@@ -159,14 +167,15 @@ describe("bad config is refused with the key, the value and what is allowed", ()
     ]);
   });
 
-  it("a formation without a beat process and with a negative quantity", async () => {
+  it("a formation without the priority and beat processes and with a negative quantity", async () => {
     const formation = {
       web: { quantity: -1, size: "standard-1x" },
       worker: { quantity: 1, size: "standard-1x" },
     };
     expect(await prodProblems({ "gyana:heroku": { ...prodHeroku(), formation } })).toEqual([
       "gyana:heroku.formation.web.quantity: -1 is not allowed; it must be a whole number from 0 to 100",
-      'gyana:heroku.formation: {"web":{"quantity":-1,"size":"standard-1x"},"worker":{"quantity":1,"size":"st... is not allowed; it must declare at least the web, worker and beat processes',
+      "gyana:heroku.formation.priority: missing; it must be a process: { quantity: <0 to 100>, size: <dyno size> }",
+      "gyana:heroku.formation.beat: missing; it must be a process: { quantity: <0 to 100>, size: <dyno size> }",
     ]);
   });
 
@@ -176,7 +185,7 @@ describe("bad config is refused with the key, the value and what is allowed", ()
       beat: { quantity: 1, size: "huge" },
     };
     expect(await prodProblems({ "gyana:heroku": { ...prodHeroku(), formation } })).toEqual([
-      'gyana:heroku.formation.beat.size: "huge" is not allowed; it must be a Heroku dyno size: eco, basic, standard-1x, standard-2x, performance-m, performance-l',
+      'gyana:heroku.formation.beat.size: "huge" is not allowed; it must be a Heroku dyno size: eco, basic, standard-1x, standard-2x, performance-m, performance-l, performance-l-ram, performance-xl, performance-2xl',
     ]);
   });
 
@@ -189,7 +198,7 @@ describe("bad config is refused with the key, the value and what is allowed", ()
 
   it("a misspelt field inside a structured key", async () => {
     expect(await prodProblems({ "gyana:heroku": { ...prodHeroku(), regoin: "eu" } })).toEqual([
-      'gyana:heroku: unknown field(s) "regoin"; remove or correct them',
+      'gyana:heroku: unknown field "regoin" (did you mean "region"?); allowed: app, region, stack, team, maintenance, addons, formation, pipeline',
     ]);
   });
 
@@ -251,7 +260,11 @@ describe("bad config is refused with the key, the value and what is allowed", ()
   });
 
   it("adopting the live app without its SECRET_KEY and HASHIDS_SALT", async () => {
-    expect(await prodProblems({ "gyana:imports": { herokuApp: "gyana-beta" } })).toEqual([
+    const problems = await prodProblems(
+      { "gyana:imports": { herokuApp: "gyana-beta" } },
+      { secrets: { "gyana:secretKey": undefined } },
+    );
+    expect(problems).toEqual([
       "gyana:secretKey: missing; adopting an existing app (gyana:imports.herokuApp) needs the live value, or a generated one would replace it; set it with `pulumi config set --secret gyana:secretKey`",
       "gyana:hashidsSalt: missing; adopting an existing app (gyana:imports.herokuApp) needs the live value, or a generated one would replace it; set it with `pulumi config set --secret gyana:hashidsSalt`",
     ]);
@@ -263,7 +276,7 @@ describe("bad config is refused with the key, the value and what is allowed", ()
     });
     delete file.config["gyana:heroku"];
     expect(problemsOf(() => loadStackConfig(configSourceOf(file), "prod"))).toEqual([
-      'gyana:heroku: missing; it must be a mapping of fields (see the README\'s "Stack config" table)',
+      "gyana:heroku: missing; it must be a mapping of fields (docs/config.md lists them)",
       "gyana:google.serviceAccountId: missing; it must be a service account id: 6-30 lower-case letters, digits and dashes",
     ]);
   });

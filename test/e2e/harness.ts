@@ -1,6 +1,6 @@
 // Shared set-up of the emulated `pulumi up` tests: both emulators on 127.0.0.1, the providers'
 // environment pointed at them, and the real index.ts loaded afresh for every run.
-import { placeholderOverrides } from "../../tools/stackFile";
+import { rehearsalOverrides } from "../../tools/stackFile";
 import { upStack, type EngineState, type UpResult } from "../../tools/emulatedUp";
 import { loadProgram, testSecrets } from "../support/stack";
 
@@ -20,11 +20,12 @@ export async function up(
     refresh?: boolean;
   } = {},
 ): Promise<UpResult> {
+  const secrets = { ...(await testSecrets()), ...options.secrets };
   return upStack(stack, {
     program: loadProgram,
-    secrets: { ...(await testSecrets()), ...options.secrets },
+    secrets,
     // A real up refuses `change-me` placeholders; the rehearsal gives them test values.
-    overrides: { ...placeholderOverrides(stack, "e2e"), ...options.overrides },
+    overrides: { ...rehearsalOverrides(stack, "e2e", secrets), ...options.overrides },
     ...(state ? { state } : {}),
     ...(options.refresh ? { refresh: true } : {}),
   });

@@ -102,6 +102,7 @@ describe.each([
       "placeholders",
       "resources",
       "stack",
+      "warnings",
     ]);
     for (const resource of document.resources) {
       expect(Object.keys(resource).sort()).toEqual([

@@ -2,7 +2,7 @@
 // tests can assert both where each secret goes and that it never shows in plain text.
 import { SECRET_KEYS } from "../../config/schema";
 import { runStack, type RunStackOptions, type StackRun } from "../../tools/runStack";
-import { placeholderOverrides } from "../../tools/stackFile";
+import { placeholderOverrides, secretKeyRehearsal } from "../../tools/stackFile";
 import { wildcardCertificate, type TestCertificate } from "./certificates";
 
 let certificate: TestCertificate | undefined;
@@ -46,14 +46,16 @@ export async function runTestStack(
     ? undefined
     : { ...(await testSecrets()), ...options.secrets };
   // A run as `pulumi up` refuses placeholders, as a real one does: rehearse with test values.
-  const overrides =
-    options.preview === false
-      ? { ...placeholderOverrides(stack, "test"), ...options.overrides }
-      : options.overrides;
+  // Production without a SECRET_KEY generates one on purpose, as a fresh production would.
+  const overrides = {
+    ...(options.preview === false ? placeholderOverrides(stack, "test") : {}),
+    ...(secrets ? secretKeyRehearsal(stack, secrets) : {}),
+    ...options.overrides,
+  };
   return runStack(stack, {
     ...options,
     secrets,
-    ...(overrides ? { overrides } : {}),
+    overrides,
     load: options.load ?? loadProgram,
   });
 }

@@ -3,7 +3,7 @@
 // fresh up takes when every add-on needs D seconds to provision. Only the REDIS_URL parameter
 // needs an add-on's output, so the Heroku part of a fresh up should last about D plus one write.
 import { changedSteps, upStack, type EngineState, type UpResult } from "../emulatedUp";
-import { placeholderOverrides } from "../stackFile";
+import { rehearsalOverrides } from "../stackFile";
 import { e2eSecrets, requireProgramFresh, startE2eEnvironment, writesOf } from "../e2e/run";
 
 const STACK = "prod";
@@ -50,7 +50,7 @@ async function timedUp(
     const result = await upStack(STACK, {
       program: requireProgramFresh,
       secrets,
-      overrides: placeholderOverrides(STACK, "e2e"),
+      overrides: rehearsalOverrides(STACK, "e2e", secrets),
       ...(state ? { state } : {}),
     });
     const spans = tracker.spans;

@@ -7,7 +7,7 @@ import { startHerokuEmulator, type HerokuEmulator } from "../../test/emulator/he
 import { SECRET_KEYS } from "../../config/schema";
 import { changedSteps, upStack, type EngineState, type UpResult } from "../emulatedUp";
 import { requireProgramFresh } from "../runStack";
-import { placeholderOverrides } from "../stackFile";
+import { rehearsalOverrides } from "../stackFile";
 
 export { requireProgramFresh };
 
@@ -79,7 +79,7 @@ export async function runE2eStack(stack: string): Promise<string[]> {
       const result = await upStack(stack, {
         program: requireProgramFresh,
         secrets,
-        overrides: placeholderOverrides(stack, "e2e"),
+        overrides: rehearsalOverrides(stack, "e2e", secrets),
         ...(state ? { state } : {}),
       });
       const writes = writesOf(env.heroku);

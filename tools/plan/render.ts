@@ -23,6 +23,8 @@ export interface PlanDocument {
   placeholders: string[];
   /** Secret keys the stack needs but its file does not set: the plan stood `[secret]` in. */
   missingSecrets: string[];
+  /** Config the program accepts but warns about (a preview shows the same warnings). */
+  warnings: string[];
 }
 
 const HIDDEN_INPUTS = new Set(["__provider"]);
@@ -50,6 +52,7 @@ export function planDocument(run: StackRun): PlanDocument {
     outputs: run.maskedOutputs,
     placeholders: run.config.placeholders,
     missingSecrets: run.missingSecrets,
+    warnings: run.config.warnings,
   };
 }
 
@@ -103,6 +106,10 @@ export function planText(run: StackRun): string {
   if (run.config.placeholders.length > 0) {
     lines.push("", "Placeholders to replace before the first deploy of this stack:");
     for (const placeholder of run.config.placeholders) lines.push(`    ${placeholder}`);
+  }
+  if (run.config.warnings.length > 0) {
+    lines.push("", "Warnings:");
+    for (const warning of run.config.warnings) lines.push(`    ${warning}`);
   }
   if (run.missingSecrets.length > 0) {
     lines.push(
