@@ -56,6 +56,13 @@ export function secretValueReason(value: string): string | undefined {
 
 export const DEFAULT_ALLOW_PLAIN = ["GOOGLE_APPLICATION_CREDENTIALS"];
 
+/**
+ * What the operator does about it, in the stack config they edit: plain vars come from
+ * gyana:configVars, and gyana:secretConfigVars is the encrypted place for extra ones.
+ */
+export const MOVE_TO_SECRETS =
+  "in the stack config, remove it from gyana:configVars and add it to the JSON object in gyana:secretConfigVars (`pulumi config set --secret gyana:secretConfigVars`; docs/config.md), which is encrypted in the state and masked in previews.";
+
 export const configVarSecretsSensitive: ResourceValidationPolicy = {
   name: "config-var-secrets-sensitive",
   description:
@@ -84,7 +91,7 @@ export const configVarSecretsSensitive: ResourceValidationPolicy = {
       }
       if (isSecretName(name)) {
         reportViolation(
-          `Config var ${name} of Heroku app "${app}" looks like a secret but is in the plain \`vars\` map; move it to \`sensitiveVars\` so it is encrypted in the state and masked in previews.`,
+          `Config var ${name} of Heroku app "${app}" looks like a secret but is a plain config var; ${MOVE_TO_SECRETS}`,
         );
         continue;
       }
@@ -93,7 +100,7 @@ export const configVarSecretsSensitive: ResourceValidationPolicy = {
       const reason = typeof value === "string" ? secretValueReason(value) : undefined;
       if (reason !== undefined) {
         reportViolation(
-          `Config var ${name} of Heroku app "${app}" ${reason} but is in the plain \`vars\` map; move it to \`sensitiveVars\`.`,
+          `Config var ${name} of Heroku app "${app}" ${reason} but is a plain config var; ${MOVE_TO_SECRETS}`,
         );
       }
     }

@@ -136,6 +136,7 @@ describe("GcpProject outside prod", () => {
         "gyana:google": JSON.stringify({
           serviceAccountId: "gyana-dev-app",
           serviceAccountKeys: ["initial", "2026-11"],
+          developerDomains: ["gyana.co.uk"],
           developers: ["jane@gyana.co.uk"],
           apis: ["sheets.googleapis.com", "drive.googleapis.com"],
           bucket: { name: "gyana-dev-x", location: "EU", corsOrigins: ["https://x.gyana.com"] },

@@ -200,6 +200,7 @@ describe("the prod plan", () => {
       "gyana:segmentAnalyticsJsWriteKey",
       "gyana:segmentAnalyticsWriteKey",
       "gyana:sendgridApiKey",
+      "gyana:secretKey",
       "gyana:tlsCertificate",
       "gyana:tlsPrivateKey",
     ]);

@@ -30,7 +30,7 @@ const RUNBOOK_PLAIN_VARS = {
 };
 
 const moveMessage = (name: string) =>
-  `Config var ${name} of Heroku app "gyana-beta" looks like a secret but is in the plain \`vars\` map; move it to \`sensitiveVars\` so it is encrypted in the state and masked in previews.`;
+  `Config var ${name} of Heroku app "gyana-beta" looks like a secret but is a plain config var; in the stack config, remove it from gyana:configVars and add it to the JSON object in gyana:secretConfigVars (\`pulumi config set --secret gyana:secretConfigVars\`; docs/config.md), which is encrypted in the state and masked in previews.`;
 
 describe("policy config-var-secrets-sensitive", () => {
   it("passes the runbook's plain vars, GOOGLE_APPLICATION_CREDENTIALS (a file path) included", async () => {
@@ -99,7 +99,7 @@ describe("policy config-var-secrets-sensitive", () => {
 
   it("rejects values shaped like credentials: URLs with a user or a key in the query, known token formats", async () => {
     const message = (name: string, reason: string) =>
-      `Config var ${name} of Heroku app "gyana-beta" ${reason} but is in the plain \`vars\` map; move it to \`sensitiveVars\`.`;
+      `Config var ${name} of Heroku app "gyana-beta" ${reason} but is a plain config var; in the stack config, remove it from gyana:configVars and add it to the JSON object in gyana:secretConfigVars (\`pulumi config set --secret gyana:secretConfigVars\`; docs/config.md), which is encrypted in the state and masked in previews.`;
     expect(
       await violationsOf(
         configVarSecretsSensitive,
@@ -132,7 +132,7 @@ describe("policy config-var-secrets-sensitive", () => {
         }),
       ),
     ).toEqual([
-      'Config var REDIS_URL of Heroku app "gyana-beta" holds a URL with a password in it but is in the plain `vars` map; move it to `sensitiveVars`.',
+      'Config var REDIS_URL of Heroku app "gyana-beta" holds a URL with a password in it but is a plain config var; in the stack config, remove it from gyana:configVars and add it to the JSON object in gyana:secretConfigVars (`pulumi config set --secret gyana:secretConfigVars`; docs/config.md), which is encrypted in the state and masked in previews.',
     ]);
   });
 
