@@ -1,7 +1,7 @@
 // Rules that span fields or depend on the stack, checked with the schema so that they too fail
 // before any resource is declared. Each returns one message per problem.
 import { apiSlug, emailOrRoleSlug, hostnameSlug } from "../components/resourceNames";
-import { isHerokuAppDomain } from "./herokuFacts";
+import { CONFIG_VARS_MAX_BYTES, isHerokuAppDomain } from "./herokuFacts";
 import type { PlainConfig } from "./schema";
 
 /** The one environment (and pipeline stage) of each stack of this project. */
@@ -91,8 +91,22 @@ function developerDomainProblems(plain: PlainConfig): string[] {
   });
 }
 
+/** Heroku's limit counts names and values of all config vars together. */
+function configVarSizeProblems(plain: PlainConfig): string[] {
+  const bytes = Object.entries(plain.configVars).reduce(
+    (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value),
+    0,
+  );
+  return bytes > CONFIG_VARS_MAX_BYTES
+    ? [
+        `gyana:configVars: ${bytes} bytes of names and values is not allowed; it must be at most 32 kB together (Heroku's limit for all config vars)`,
+      ]
+    : [];
+}
+
 export function crossFieldRules(plain: PlainConfig, stack: string): string[] {
   return [
+    ...configVarSizeProblems(plain),
     ...stackProblems(plain, stack),
     ...externalUrlProblems(plain),
     ...corsProblems(plain),

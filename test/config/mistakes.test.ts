@@ -289,6 +289,17 @@ describe("CORS origins and bounded values", () => {
     );
   });
 
+  it("config vars over Heroku's 32 kB together are refused", async () => {
+    const configVars = {
+      ENGINE_URL: "bigquery://gyana-app-314217",
+      HALF_A: "x".repeat(17 * 1024),
+      HALF_B: "x".repeat(17 * 1024),
+    };
+    expect(await problems("prod", { "gyana:configVars": configVars })).toEqual([
+      "gyana:configVars: 34865 bytes of names and values is not allowed; it must be at most 32 kB together (Heroku's limit for all config vars)",
+    ]);
+  });
+
   it("an import id with markup is refused", async () => {
     expect(await problems("prod", { "gyana:imports": { bucket: "<b>gyana-app" } })).toEqual([
       'gyana:imports.bucket: "<b>gyana-app" is not allowed; it must be the id of an existing resource: up to 255 letters, digits and . _ @ : / -',
