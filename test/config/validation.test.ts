@@ -198,7 +198,7 @@ describe("bad config is refused with the key, the value and what is allowed", ()
 
   it("a misspelt field inside a structured key", async () => {
     expect(await prodProblems({ "gyana:heroku": { ...prodHeroku(), regoin: "eu" } })).toEqual([
-      'gyana:heroku: unknown field "regoin" (did you mean "region"?); allowed: app, region, stack, team, maintenance, addons, formation, pipeline',
+      'gyana:heroku: unknown field "regoin" (did you mean "region"?); allowed: app, region, stack, team, maintenance, apiKeyConfigVar, addons, formation, pipeline',
     ]);
   });
 

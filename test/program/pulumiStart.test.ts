@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { readProjectRuntime, runAsPulumiHost } from "../../tools/pulumiHost";
 import { planMocks } from "../../tools/runStack";
 import { readStackFile } from "../../tools/stackFile";
-import { runTestStack } from "../support/stack";
+import { runTestStack, testSecrets } from "../support/stack";
 
 const ROOT = join(__dirname, "..", "..");
 const fromPulumi = createRequire(join(ROOT, "node_modules/@pulumi/pulumi/package.json"));
@@ -66,7 +66,10 @@ describe("the program start of pulumi preview and up", () => {
   });
 
   it("Pulumi's own cmd/run starts index.ts for prod and declares what the offline plan shows", async () => {
-    const file = readStackFile("prod");
+    // Real (test) secrets, as a preview has: the offline plan's stand-ins are honoured only
+    // inside the offline plan's own process (config/offlineStandIns.ts), not in a real run.
+    const secrets = { ...(await testSecrets()), "gyana:secretKey": "s".repeat(60) };
+    const file = readStackFile("prod", { secrets });
     const hosted = await runAsPulumiHost({
       stack: "prod",
       config: file.config,
@@ -79,7 +82,7 @@ describe("the program start of pulumi preview and up", () => {
     expect(hosted.logs.filter((log) => log.severity >= 3)).toEqual([]);
     const [root, ...declared] = hosted.resources;
     expect(root).toMatchObject({ type: "pulumi:pulumi:Stack", name: "gyana-infra-prod" });
-    const plan = await runTestStack("prod", { standInSecrets: true });
+    const plan = await runTestStack("prod", { secrets });
     const names = (resources: { type: string; name: string }[]) =>
       resources.map((r) => `${r.type} ${r.name}`).sort();
     expect(names(declared)).toEqual(names(plan.resources));

@@ -21,13 +21,16 @@ function median(values: number[]): number {
 }
 
 export async function benchStartup(runs = 3): Promise<string[]> {
-  const tsx = join(root, "node_modules", "tsx", "dist", "cli.mjs");
+  // As the npm scripts start them: node --import tsx.
+  const tsx = ["--import", "tsx"];
   const cases: [string, string[]][] = [
-    ["tsx, empty script", [tsx, "-e", "0"]],
-    ...["plan", "drift", "e2e", "bench"].map((command): [string, string[]] => [
-      `${command} --no-such-flag`,
-      [tsx, join("tools", `${command}.ts`), "--no-such-flag"],
-    ]),
+    ["node --import tsx, empty script", [...tsx, "-e", "0"]],
+    ...["plan", "drift", "e2e", "bench", "release", "rollback"].map(
+      (command): [string, string[]] => [
+        `${command} --no-such-flag`,
+        [...tsx, join("tools", `${command}.ts`), "--no-such-flag"],
+      ],
+    ),
     ["a bare require('@pulumi/pulumi')", [process.execPath, "-e", "require('@pulumi/pulumi')"]],
   ];
   return cases.map(([label, args]) => {
