@@ -4,9 +4,9 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { npmScriptNodeArgs } from "../../tools/bench/figures";
 
 const root = join(__dirname, "..", "..");
-const tsx = join(root, "node_modules", "tsx", "dist", "cli.mjs");
 
 interface Ran {
   code: number;
@@ -22,7 +22,8 @@ function run(command: string, args: string[]): Promise<Ran> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [tsx, join("tools", `${command}.ts`), ...args],
+      // The npm script's own command line (`npm run <command>` without npm's start-up).
+      [...npmScriptNodeArgs(root, command), ...args],
       { cwd: root, env },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
