@@ -1,26 +1,53 @@
-// A small stand-in for the Pulumi engine, so that `pulumi up` of the real program can run here
-// without the Pulumi CLI: the program runs under Pulumi's mocks (tools/mockRuntime.ts) and each
-// registration is stepped the way the engine steps it. Every dynamic resource
-// (`pulumi-nodejs:dynamic/...`) is executed by its *serialized* provider, loaded from
-// `__provider` exactly as Pulumi's dynamic provider host loads it, against whatever API its
-// environment points at (the emulators in tests). Other custom resources (GCP, random) get
-// outputs from a mock function and keep them between runs, like state does.
+// A small stand-in for the Pulumi engine, so that `pulumi preview` and `pulumi up` of the real
+// program can run here without the Pulumi CLI. The program runs under Pulumi's mocks
+// (tools/mockRuntime.ts) and each registration is stepped the way the engine steps it.
 //
-// What it models, per registration: check → no prior state: create (or import, for a
-// non-dynamic resource with an `import` id; a dynamic one with an import id fails as in Pulumi) |
-// prior state: diff → update, replace (create-then-delete, or delete-then-create when the
-// provider asks for deleteBeforeReplace) or same (old outputs kept). After the program: delete
-// what the prior state has and the program no longer declares, dependents first; a protected
-// resource makes the whole deletion fail before anything is deleted; a retainOnDelete one is
-// dropped from state without a delete call. `refresh` reads every dynamic resource first.
+// What is real: every dynamic resource (`pulumi-nodejs:dynamic/...`) is executed by Pulumi's own
+// dynamic provider host (`@pulumi/pulumi/cmd/dynamic-provider`, tools/engine/dynamicProviderHost.ts)
+// over gRPC, from the `__provider` string the program serialized, against whatever API the
+// environment points at (the emulators in tests). What is emulated: the engine's step logic
+// (below, modelled on pulumi/pulumi pkg/resource/deploy/step_generator.go and step.go) and the
+// outputs of other custom resources (GCP, random), which come from a mock function and are kept
+// between runs like state.
+//
+// Per registration: Check (olds = old inputs; none for a create or a replacement) → no prior
+// state: Create (or Import, for a non-dynamic resource with an import id; a dynamic one with an
+// import id fails as in Pulumi) | prior state: Diff (olds = old outputs) → Update, replace
+// (create-then-delete, or delete-then-create when the provider asks for deleteBeforeReplace) or
+// Same (old outputs kept). A resource whose state carries init errors and has no diff gets an
+// empty Update, so its provider can finish it. After the program: delete what the prior state has
+// and the program no longer declares, dependents first; a protected resource makes the whole
+// deletion fail before anything is deleted; a retainOnDelete one leaves the state without a
+// Delete call. `refresh` reads every dynamic resource first.
+//
+// Errors, as the engine handles them (provider_plugin.go `parseError`, step.go): a failed Create
+// saves nothing and a failed Update keeps the old state, unless the provider reported a partial
+// failure (`ErrorResourceInitFailed`: an error with an `id`), in which case the resource is saved
+// with that id and those properties and the reasons become its init errors.
+//
+// A preview (`preview: true`) runs Check and Diff for real, and like the engine with a host that
+// does not support previews, sends no Create or Update: a create's outputs are its inputs and its
+// id is unknown; an update's outputs are its new inputs and its id is kept. Unknown values reach
+// Check and Diff as the engine's unknown sentinel. Nothing is written and no state is returned.
 import * as pulumi from "@pulumi/pulumi";
+import {
+  ProviderCallError,
+  UNKNOWN,
+  acquireDynamicProviderHost,
+  type DynamicProviderHost,
+} from "./engine/dynamicProviderHost";
+import {
+  PROVIDER_KEY,
+  changedKeys,
+  deepEqual,
+  secretOutputKeys,
+  type Props,
+} from "./engine/properties";
 import { mockCloudResource } from "./gcpMocks";
 import { runUnderMocks, type RegisteredResource } from "./mockRuntime";
 import { PROJECT, readStackFile } from "./stackFile";
 
 const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic/";
-const PROVIDER_KEY = "__provider";
-const SECRET_PLACEHOLDER = "[secret]";
 
 /** One resource as the emulated engine keeps it between runs (plain values, like decrypted state). */
 export interface StateResource {
@@ -29,14 +56,17 @@ export interface StateResource {
   name: string;
   custom: boolean;
   id: string;
-  /** Checked inputs, secrets unwrapped, without `__provider`. */
-  inputs: Record<string, unknown>;
-  /** Outputs, secrets unwrapped, without `__provider`. */
-  outputs: Record<string, unknown>;
-  /** Top-level input keys that held a secret (their outputs are secret too, as in the engine). */
+  /** Checked inputs, secrets unwrapped; a dynamic resource's include `__provider`. */
+  inputs: Props;
+  /**
+   * Outputs, secrets unwrapped, exactly as the engine stores them: a dynamic resource's include
+   * the `__provider` the host returned (absent when a partial failure reported none).
+   */
+  outputs: Props;
+  /** Top-level output keys stored as secrets. */
   secretKeys: string[];
-  /** The serialized dynamic provider, for dynamic resources. */
-  provider?: string;
+  /** Reasons of a partial failure (`ErrorResourceInitFailed`); the next up updates the resource. */
+  initErrors?: string[];
   protect: boolean;
   retainOnDelete: boolean;
   parentUrn: string | null;
@@ -46,6 +76,11 @@ export interface StateResource {
 /** The emulated stack state: resources keyed by URN. JSON-serializable. */
 export interface EngineState {
   resources: Record<string, StateResource>;
+  /**
+   * Old resources of a create-before-delete replacement whose new resource was saved after a
+   * partial failure: deleted at the end of the next up (the engine's `Delete: true` resources).
+   */
+  pendingDeletes?: StateResource[];
 }
 
 export type StepOp = "create" | "update" | "replace" | "same" | "delete" | "import" | "retain";
@@ -55,7 +90,7 @@ export interface Step {
   urn: string;
   type: string;
   name: string;
-  /** For update and replace: the properties the provider reported as changed. */
+  /** For update and replace: the properties that changed (replace: those that force it). */
   changes?: string[];
 }
 
@@ -87,12 +122,15 @@ export interface UpOptions {
   state?: EngineState;
   /** Read every dynamic resource before running the program (`pulumi up --refresh`). */
   refresh?: boolean;
+  /** `pulumi preview`: list the steps, change nothing, return the prior state. */
+  preview?: boolean;
   /** Outputs for non-dynamic custom resources; defaults to {@link defaultMockOutputs}. */
   mocks?: MockOutputs;
   onCall?: (token: string, args: Record<string, unknown>) => Record<string, unknown>;
 }
 
 export interface UpResult {
+  /** The new state (a preview: the prior state, unchanged). */
   state: EngineState;
   steps: Step[];
   refreshed: RefreshChange[];
@@ -113,30 +151,6 @@ export class EmulatedUpError extends Error {
   }
 }
 
-type Provider = pulumi.dynamic.ResourceProvider;
-
-const providerCache = new Map<string, Provider>();
-
-/** Loads a serialized provider as the dynamic provider host does: require it, then configure. */
-export async function loadProvider(serialized: string, project: string): Promise<Provider> {
-  const cached = providerCache.get(serialized);
-  if (cached) return cached;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const requireFromString = require("require-from-string") as (code: string) => {
-    handler(): Provider;
-  };
-  const provider = requireFromString(serialized).handler();
-  if (provider.configure) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Config } = require("@pulumi/pulumi/cmd/dynamic-provider/config") as {
-      Config: new (raw: Record<string, string>, project: string) => pulumi.dynamic.Config;
-    };
-    await provider.configure({ config: new Config({}, project) });
-  }
-  providerCache.set(serialized, provider);
-  return provider;
-}
-
 /** Realistic outputs for the non-dynamic resources the program declares when no mocks are given. */
 export function defaultMockOutputs(resource: RegisteredResource): {
   id?: string;
@@ -152,40 +166,12 @@ export function defaultMockOutputs(resource: RegisteredResource): {
   return { id: `${resource.name}-id`, outputs: { ...resource.inputs } };
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+function isDynamic(resource: { type: string }): boolean {
+  return resource.type.startsWith(DYNAMIC_PREFIX);
 }
 
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.keys(value as Record<string, unknown>)
-        .sort()
-        .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
-}
-
-function containsSecret(masked: unknown): boolean {
-  if (masked === SECRET_PLACEHOLDER) return true;
-  if (Array.isArray(masked)) return masked.some(containsSecret);
-  if (masked && typeof masked === "object") return Object.values(masked).some(containsSecret);
-  return false;
-}
-
-function withoutProvider(values: Record<string, unknown>): Record<string, unknown> {
-  const { [PROVIDER_KEY]: _drop, ...rest } = values;
-  return rest;
-}
-
-/** Outputs as the SDK should see them: outputs of secret inputs stay secret (engine behaviour). */
-function toMockState(
-  outputs: Record<string, unknown>,
-  secretKeys: string[],
-): Record<string, unknown> {
+/** Outputs as the SDK receives them: the stored secrets marked secret again. */
+function toMockState(outputs: Props, secretKeys: string[]): Props {
   return Object.fromEntries(
     Object.entries(outputs).map(([k, v]) => [k, secretKeys.includes(k) ? pulumi.secret(v) : v]),
   );
@@ -199,6 +185,10 @@ function cloneState(state: EngineState | undefined): EngineState {
 
 function describe(resource: { type: string; name: string }): string {
   return `${resource.type} "${resource.name}"`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Orders resources so that each one comes before everything it depends on (delete order). */
@@ -231,11 +221,28 @@ function deleteOrder(resources: StateResource[]): StateResource[] {
   return ordered;
 }
 
+/** The run's lazily started host: a stack without dynamic resources never starts one. */
+class HostLease {
+  private lease: ReturnType<typeof acquireDynamicProviderHost> | undefined;
+
+  host(): Promise<DynamicProviderHost> {
+    this.lease ??= acquireDynamicProviderHost();
+    return this.lease.then((l) => l.host);
+  }
+
+  async release(): Promise<void> {
+    const lease = this.lease;
+    this.lease = undefined;
+    if (lease) (await lease.catch(() => undefined))?.release();
+  }
+}
+
 async function deleteResources(
   doomed: StateResource[],
   state: EngineState,
   steps: Step[],
-  project: string,
+  hosts: HostLease,
+  preview: boolean,
 ): Promise<void> {
   const protectedOnes = doomed.filter((r) => r.protect);
   if (protectedOnes.length > 0) {
@@ -251,91 +258,210 @@ async function deleteResources(
     if (r.retainOnDelete) {
       steps.push({ op: "retain", urn: r.urn, type: r.type, name: r.name });
     } else {
-      if (r.provider) {
-        const provider = await loadProvider(r.provider, project);
-        await provider.delete?.(r.id, { ...r.outputs, [PROVIDER_KEY]: r.provider });
+      if (!preview && isDynamic(r)) {
+        const host = await hosts.host();
+        try {
+          await host.delete(r.urn, r.id, r.outputs, r.inputs);
+        } catch (error) {
+          throw new EmulatedUpError(`${describe(r)}: ${messageOf(error)}`, state, steps);
+        }
       }
       steps.push({ op: "delete", urn: r.urn, type: r.type, name: r.name });
     }
     if (state.resources[r.urn] === r) delete state.resources[r.urn];
+    if (state.pendingDeletes) {
+      state.pendingDeletes = state.pendingDeletes.filter((p) => p !== r);
+      if (state.pendingDeletes.length === 0) delete state.pendingDeletes;
+    }
   }
 }
 
-async function refreshState(state: EngineState, project: string): Promise<RefreshChange[]> {
+/** Reads every dynamic resource (the engine's RefreshStep); a successful read clears init errors. */
+async function refreshState(state: EngineState, hosts: HostLease): Promise<RefreshChange[]> {
   const changes: RefreshChange[] = [];
   await Promise.all(
     Object.values(state.resources).map(async (r) => {
-      if (!r.provider) return;
-      const provider = await loadProvider(r.provider, project);
-      if (!provider.read) return;
-      const result = await provider.read(r.id, { ...r.outputs, [PROVIDER_KEY]: r.provider });
+      if (!isDynamic(r)) return;
+      const host = await hosts.host();
+      let result: Awaited<ReturnType<DynamicProviderHost["read"]>>;
+      try {
+        result = await host.read(r.urn, r.id, r.outputs, r.inputs);
+      } catch (error) {
+        throw new Error(`refreshing ${describe(r)}: ${messageOf(error)}`);
+      }
       if (!result.id) {
         delete state.resources[r.urn];
         changes.push({ urn: r.urn, kind: "gone", keys: [] });
         return;
       }
-      const outputs = withoutProvider((result.props ?? {}) as Record<string, unknown>);
-      const keys = [...new Set([...Object.keys(outputs), ...Object.keys(r.outputs)])].filter(
-        (k) => !deepEqual(outputs[k], r.outputs[k]),
-      );
+      const keys = changedKeys(r.outputs, result.properties);
       if (keys.length > 0) changes.push({ urn: r.urn, kind: "changed", keys });
       r.id = result.id;
-      r.outputs = outputs;
-      if (result.inputs) r.inputs = withoutProvider(result.inputs as Record<string, unknown>);
+      r.outputs = result.properties;
+      r.secretKeys = r.secretKeys.filter((k) => k in result.properties);
+      if (result.inputs) r.inputs = result.inputs;
+      delete r.initErrors;
     }),
   );
   return changes;
 }
 
-/** Runs one emulated `pulumi up` of `options.program` and returns the new state and the steps. */
+interface Stepped {
+  id: string;
+  outputs: Props;
+  secretKeys: string[];
+}
+
+/** Runs one emulated `pulumi up` (or, with `preview`, `pulumi preview`) of `options.program`. */
 export async function emulatedUp(options: UpOptions): Promise<UpResult> {
   const project = options.project ?? "gyana-infra";
+  const preview = options.preview ?? false;
   const prior = cloneState(options.state);
   const state = cloneState(options.state);
   const steps: Step[] = [];
-  const refreshed = options.refresh ? await refreshState(state, project) : [];
+  const hosts = new HostLease();
+  try {
+    const refreshed = options.refresh
+      ? await refreshState(state, hosts).catch((error: unknown) => {
+          throw new EmulatedUpError(messageOf(error), state, steps);
+        })
+      : [];
+    const run = await runProgram(options, project, preview, state, steps, hosts);
+    const removed = Object.values(state.resources).filter(
+      (r) => !run.seen.has(r.urn) && prior.resources[r.urn],
+    );
+    try {
+      await deleteResources(
+        [...removed, ...run.replacedOld, ...(state.pendingDeletes ?? [])],
+        state,
+        steps,
+        hosts,
+        preview,
+      );
+    } catch (error) {
+      if (error instanceof EmulatedUpError) throw error;
+      throw new EmulatedUpError(messageOf(error), state, steps);
+    }
+    return {
+      state: preview ? prior : state,
+      steps,
+      refreshed,
+      resources: run.resources,
+      outputs: run.outputs,
+      maskedOutputs: run.maskedOutputs,
+    };
+  } catch (error) {
+    if (preview && error instanceof EmulatedUpError) {
+      throw new EmulatedUpError(error.message, prior, error.steps);
+    }
+    throw error;
+  } finally {
+    await hosts.release();
+  }
+}
+
+/** Emulated `pulumi preview`: the steps an up would take, with nothing changed. */
+export function emulatedPreview(options: Omit<UpOptions, "preview">): Promise<UpResult> {
+  return emulatedUp({ ...options, preview: true });
+}
+
+async function runProgram(
+  options: UpOptions,
+  project: string,
+  preview: boolean,
+  state: EngineState,
+  steps: Step[],
+  hosts: HostLease,
+) {
   const mocks = options.mocks ?? defaultMockOutputs;
   const replacedOld: StateResource[] = [];
   const seen = new Set<string>();
 
-  const stepDynamic = async (
+  const record = (
     r: RegisteredResource,
-    secretKeys: string[],
-  ): Promise<{ id: string; outputs: Record<string, unknown> }> => {
-    const serialized = r.inputs[PROVIDER_KEY] as string;
-    const provider = await loadProvider(serialized, project);
-    const news = withoutProvider(r.inputs);
-    const old = state.resources[r.urn];
-    const checked = provider.check
-      ? await provider.check(old ? { ...old.inputs, [PROVIDER_KEY]: old.provider } : {}, {
-          ...news,
-          [PROVIDER_KEY]: serialized,
-        })
-      : { inputs: news };
-    if (checked.failures && checked.failures.length > 0) {
+    id: string,
+    inputs: Props,
+    outputs: Props,
+    extra: { initErrors?: string[]; keepSecret?: string[] } = {},
+  ): StateResource => ({
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    custom: r.custom,
+    id,
+    inputs,
+    outputs,
+    secretKeys: [
+      ...new Set([
+        ...secretOutputKeys(outputs, r.maskedInputs, r.additionalSecretOutputs),
+        ...(extra.keepSecret ?? []).filter((k) => k in outputs),
+      ]),
+    ].sort(),
+    ...(extra.initErrors && extra.initErrors.length > 0 ? { initErrors: extra.initErrors } : {}),
+    protect: r.protect,
+    retainOnDelete: r.retainOnDelete,
+    parentUrn: r.parentUrn,
+    dependencies: r.dependencies,
+  });
+  const stepped = (saved: StateResource): Stepped => ({
+    id: saved.id,
+    outputs: saved.outputs,
+    secretKeys: saved.secretKeys,
+  });
+  /** What a preview hands the program: no state is saved, the id may be unknown (""). */
+  const previewed = (r: RegisteredResource, id: string, outputs: Props): Stepped => ({
+    id,
+    outputs,
+    secretKeys: secretOutputKeys(outputs, r.maskedInputs, r.additionalSecretOutputs),
+  });
+
+  const check = async (host: DynamicProviderHost, r: RegisteredResource, olds: Props) => {
+    const checked = await host.check(r.urn, olds, r.inputs);
+    if (checked.failures.length > 0) {
       throw new Error(
         `${describe(r)}: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
       );
     }
-    const inputs = withoutProvider((checked.inputs ?? news) as Record<string, unknown>);
-    const withProvider = { ...inputs, [PROVIDER_KEY]: serialized };
-    const record = (id: string, outputs: Record<string, unknown>): StateResource => ({
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      custom: true,
-      id,
-      inputs,
-      outputs: withoutProvider(outputs),
-      secretKeys,
-      provider: serialized,
-      protect: r.protect,
-      retainOnDelete: r.retainOnDelete,
-      parentUrn: r.parentUrn,
-      dependencies: r.dependencies,
-    });
+    return checked.inputs;
+  };
 
+  /** Create (or create-replacement): partial failure saves the resource with its init errors. */
+  const create = async (
+    host: DynamicProviderHost,
+    r: RegisteredResource,
+    inputs: Props,
+    step: Step,
+    replacing?: StateResource,
+  ): Promise<Stepped> => {
+    if (preview && !host.protocol.supportsPreview) {
+      steps.push(step);
+      return previewed(r, "", inputs);
+    }
+    let created: { id: string; properties: Props };
+    try {
+      created = await host.create(r.urn, inputs);
+    } catch (error) {
+      const failure = error instanceof ProviderCallError ? error.initFailure : undefined;
+      if (failure) {
+        state.resources[r.urn] = record(r, failure.id, inputs, failure.properties, {
+          initErrors: failure.reasons,
+        });
+        if (replacing) state.pendingDeletes = [...(state.pendingDeletes ?? []), replacing];
+      }
+      throw new Error(`${describe(r)}: ${messageOf(error)}`);
+    }
+    if (!created.id) throw new Error(`plugin returned empty resource.ID from create '${r.urn}'`);
+    state.resources[r.urn] = record(r, created.id, inputs, created.properties);
+    steps.push(step);
+    return stepped(state.resources[r.urn]!);
+  };
+
+  const stepDynamic = async (r: RegisteredResource): Promise<Stepped> => {
+    const host = await hosts.host();
+    const old = state.resources[r.urn];
+    const info = { urn: r.urn, type: r.type, name: r.name };
     if (!old) {
+      const inputs = await check(host, r, {});
       if (r.importId) {
         // What the real engine does: the dynamic provider host cannot load a provider for an
         // import (there is no `__provider` in the read request), pulumi/pulumi#16175.
@@ -344,101 +470,113 @@ export async function emulatedUp(options: UpOptions): Promise<UpResult> {
             "adopt the existing resource with the resource's own `adopt`/`name` input instead",
         );
       }
-      const created = await provider.create(withProvider);
-      state.resources[r.urn] = record(created.id, (created.outs ?? {}) as Record<string, unknown>);
-      steps.push({ op: "create", urn: r.urn, type: r.type, name: r.name });
-      return { id: created.id, outputs: state.resources[r.urn]!.outputs };
+      return create(host, r, inputs, { op: "create", ...info });
     }
 
-    const olds = { ...old.outputs, [PROVIDER_KEY]: old.provider };
-    const diff = provider.diff ? await provider.diff(old.id, olds, withProvider) : {};
+    const inputs = await check(host, r, old.inputs);
+    const diff = await host.diff(r.urn, old.id, old.outputs, inputs, old.inputs);
+    // DIFF_UNKNOWN: the engine compares old and new inputs itself (step_generator.go diffResource).
     const changed =
-      diff.changes === undefined ? !deepEqual(old.inputs, inputs) : diff.changes === true;
-    if (!changed) {
-      state.resources[r.urn] = { ...record(old.id, old.outputs) };
-      steps.push({ op: "same", urn: r.urn, type: r.type, name: r.name });
-      return { id: old.id, outputs: old.outputs };
-    }
-    const replaces = diff.replaces ?? [];
-    if (replaces.length > 0) {
-      if (old.protect) {
+      diff.changes === "unknown" ? !deepEqual(old.inputs, inputs) : diff.changes === "some";
+    const hasInitErrors = (old.initErrors ?? []).length > 0;
+
+    if (changed && diff.replaces.length > 0) {
+      if (r.protect && old.protect) {
         throw new Error(
-          `${describe(r)} is protected and cannot be replaced (changes to ${replaces.join(", ")})`,
+          `${describe(r)} is protected and cannot be replaced (changes to ${diff.replaces.join(", ")})`,
         );
       }
+      // A replacement is a new resource: the engine checks the inputs again without olds.
+      const fresh = await check(host, r, {});
+      const step: Step = { op: "replace", ...info, changes: diff.replaces };
       if (diff.deleteBeforeReplace) {
-        if (!old.retainOnDelete) await provider.delete?.(old.id, olds);
-        delete state.resources[r.urn];
-      } else {
-        replacedOld.push(old);
+        if (!preview) {
+          if (!old.retainOnDelete) await host.delete(old.urn, old.id, old.outputs, old.inputs);
+          delete state.resources[r.urn];
+        }
+        return create(host, r, fresh, step);
       }
-      const created = await provider.create(withProvider);
-      state.resources[r.urn] = record(created.id, (created.outs ?? {}) as Record<string, unknown>);
-      steps.push({ op: "replace", urn: r.urn, type: r.type, name: r.name, changes: replaces });
-      return { id: created.id, outputs: state.resources[r.urn]!.outputs };
+      replacedOld.push(old);
+      return create(host, r, fresh, step, old);
     }
-    const updated = provider.update ? await provider.update(old.id, olds, withProvider) : {};
-    state.resources[r.urn] = record(
-      old.id,
-      (updated.outs ?? { ...old.outputs, ...inputs }) as Record<string, unknown>,
-    );
-    steps.push({
-      op: "update",
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      changes: Object.keys(inputs).filter((k) => !deepEqual(inputs[k], old.outputs[k])),
-    });
-    return { id: old.id, outputs: state.resources[r.urn]!.outputs };
+
+    if (changed || hasInitErrors) {
+      const step: Step = {
+        op: "update",
+        ...info,
+        changes: changed
+          ? Object.keys(inputs).filter(
+              (k) => k !== PROVIDER_KEY && !deepEqual(inputs[k], old.outputs[k]),
+            )
+          : [],
+      };
+      if (preview && !host.protocol.supportsPreview) {
+        steps.push(step);
+        return previewed(r, old.id, inputs);
+      }
+      let updated: { properties: Props };
+      try {
+        updated = await host.update(r.urn, old.id, old.outputs, inputs, old.inputs);
+      } catch (error) {
+        const failure = error instanceof ProviderCallError ? error.initFailure : undefined;
+        if (failure) {
+          // The engine keeps the id of the state and takes the error's properties (parseError).
+          state.resources[r.urn] = record(r, old.id, inputs, failure.properties, {
+            initErrors: failure.reasons,
+          });
+        }
+        // Otherwise the old state stays as it was.
+        throw new Error(`${describe(r)}: ${messageOf(error)}`);
+      }
+      state.resources[r.urn] = record(r, old.id, inputs, updated.properties);
+      steps.push(step);
+      return stepped(state.resources[r.urn]!);
+    }
+
+    // Same: the old id and outputs with the new inputs (step.go SameStep).
+    steps.push({ op: "same", ...info });
+    if (preview) return { id: old.id, outputs: old.outputs, secretKeys: old.secretKeys };
+    state.resources[r.urn] = record(r, old.id, inputs, old.outputs, { keepSecret: old.secretKeys });
+    return stepped(state.resources[r.urn]!);
   };
 
-  const stepMocked = async (
-    r: RegisteredResource,
-    secretKeys: string[],
-  ): Promise<{ id: string; outputs: Record<string, unknown> }> => {
+  const stepMocked = async (r: RegisteredResource): Promise<Stepped> => {
     const old = state.resources[r.urn];
-    const base = {
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      custom: r.custom,
-      inputs: r.inputs,
-      secretKeys,
-      protect: r.protect,
-      retainOnDelete: r.retainOnDelete,
-      parentUrn: r.parentUrn,
-      dependencies: r.dependencies,
-    };
+    const info = { urn: r.urn, type: r.type, name: r.name };
     if (old && deepEqual(old.inputs, r.inputs)) {
-      state.resources[r.urn] = { ...base, id: old.id, outputs: old.outputs };
-      steps.push({ op: "same", urn: r.urn, type: r.type, name: r.name });
-      return { id: old.id, outputs: old.outputs };
+      steps.push({ op: "same", ...info });
+      if (!preview) {
+        state.resources[r.urn] = record(r, old.id, r.inputs, old.outputs, {
+          keepSecret: old.secretKeys,
+        });
+      }
+      return { id: old.id, outputs: old.outputs, secretKeys: old.secretKeys };
     }
     if (!r.custom) {
-      state.resources[r.urn] = { ...base, id: "", outputs: {} };
-      steps.push({ op: old ? "update" : "create", urn: r.urn, type: r.type, name: r.name });
-      return { id: "", outputs: {} };
+      steps.push({ op: old ? "update" : "create", ...info });
+      if (!preview) state.resources[r.urn] = record(r, "", r.inputs, {});
+      return { id: "", outputs: {}, secretKeys: [] };
     }
-    const mocked = await mocks(r);
     // A real provider's resource registered with an import id and no prior state is imported,
     // as the engine does: it reads the existing resource under that id and creates nothing.
-    const imported = !old && r.custom && r.importId !== "";
-    const id = old?.id ?? (imported ? r.importId : (mocked.id ?? `${r.name}-id`));
-    state.resources[r.urn] = { ...base, id, outputs: mocked.outputs };
+    const imported = !old && r.importId !== "";
+    const changes = old ? changedKeys(old.inputs, r.inputs) : undefined;
     steps.push({
       op: old ? "update" : imported ? "import" : "create",
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      ...(old
-        ? {
-            changes: [...new Set([...Object.keys(r.inputs), ...Object.keys(old.inputs)])].filter(
-              (k) => !deepEqual(r.inputs[k], old.inputs[k]),
-            ),
-          }
-        : {}),
+      ...info,
+      ...(changes ? { changes } : {}),
     });
-    return { id, outputs: mocked.outputs };
+    if (preview && !imported) {
+      // A provider's preview knows the inputs; what it computes is unknown until it runs.
+      return old
+        ? previewed(r, old.id, { ...old.outputs, ...r.inputs })
+        : previewed(r, "", r.inputs);
+    }
+    const mocked = await mocks(r);
+    const id = old?.id ?? (imported ? r.importId : (mocked.id ?? `${r.name}-id`));
+    const saved = record(r, id, r.inputs, mocked.outputs);
+    if (!preview) state.resources[r.urn] = saved;
+    return stepped(saved);
   };
 
   // A failed step must not reject the registration: the SDK would turn that into unhandled
@@ -450,50 +588,27 @@ export async function emulatedUp(options: UpOptions): Promise<UpResult> {
     stack: options.stack,
     config: options.config,
     secretKeys: options.secretKeys,
+    preview,
     ...(options.onCall ? { onCall: options.onCall } : {}),
     program: options.program,
     onResource: async (r) => {
       seen.add(r.urn);
       if (errors.length > 0) return { id: undefined, state: {} };
-      const secretKeys = Object.keys(r.maskedInputs).filter((k) =>
-        containsSecret(r.maskedInputs[k]),
-      );
       try {
-        if (r.type.startsWith(DYNAMIC_PREFIX)) {
-          const { id, outputs } = await stepDynamic(r, secretKeys);
-          return { id, state: toMockState(outputs, secretKeys) };
-        }
-        const { id, outputs } = await stepMocked(r, secretKeys);
+        const result = isDynamic(r) ? await stepDynamic(r) : await stepMocked(r);
         return r.custom
-          ? { id, state: toMockState(outputs, secretKeys) }
+          ? { id: result.id || undefined, state: toMockState(result.outputs, result.secretKeys) }
           : { id: undefined, state: {} };
       } catch (error) {
-        errors.push(error instanceof Error ? error.message : String(error));
+        errors.push(messageOf(error));
         return { id: undefined, state: {} };
       }
     },
   }).catch((error: unknown) => {
-    throw new EmulatedUpError(error instanceof Error ? error.message : String(error), state, steps);
+    throw new EmulatedUpError(messageOf(error), state, steps);
   });
   if (errors.length > 0) throw new EmulatedUpError(errors.join("\n"), state, steps);
-
-  const removed = Object.values(state.resources).filter(
-    (r) => !seen.has(r.urn) && prior.resources[r.urn],
-  );
-  try {
-    await deleteResources([...removed, ...replacedOld], state, steps, project);
-  } catch (error) {
-    if (error instanceof EmulatedUpError) throw error;
-    throw new EmulatedUpError(error instanceof Error ? error.message : String(error), state, steps);
-  }
-  return {
-    state,
-    steps,
-    refreshed,
-    resources: run.resources,
-    outputs: run.outputs,
-    maskedOutputs: run.maskedOutputs,
-  };
+  return { ...run, seen, replacedOld };
 }
 
 /** Emulated `pulumi destroy`: deletes everything in `state`, dependents first. */
@@ -503,12 +618,18 @@ export async function emulatedDestroy(options: {
 }): Promise<{ state: EngineState; steps: Step[] }> {
   const state = cloneState(options.state);
   const steps: Step[] = [];
-  await deleteResources(
-    Object.values(state.resources),
-    state,
-    steps,
-    options.project ?? "gyana-infra",
-  );
+  const hosts = new HostLease();
+  try {
+    await deleteResources(
+      [...Object.values(state.resources), ...(state.pendingDeletes ?? [])],
+      state,
+      steps,
+      hosts,
+      false,
+    );
+  } finally {
+    await hosts.release();
+  }
   return { state, steps };
 }
 
@@ -536,9 +657,11 @@ export interface UpStackOptions {
   overrides?: Record<string, string>;
   state?: EngineState;
   refresh?: boolean;
+  /** `pulumi preview` instead of `pulumi up`. */
+  preview?: boolean;
 }
 
-/** Emulated `pulumi up` of the real program for a stack, with its `Pulumi.<stack>.yaml`. */
+/** Emulated `pulumi up` (or preview) of the real program for a stack, with its `Pulumi.<stack>.yaml`. */
 export async function upStack(stack: string, options: UpStackOptions): Promise<UpResult> {
   const file = readStackFile(stack, {
     secrets: options.secrets,
@@ -553,5 +676,8 @@ export async function upStack(stack: string, options: UpStackOptions): Promise<U
     mocks: cloudMocks,
     ...(options.state ? { state: options.state } : {}),
     ...(options.refresh ? { refresh: true } : {}),
+    ...(options.preview ? { preview: true } : {}),
   });
 }
+
+export { UNKNOWN };

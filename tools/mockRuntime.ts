@@ -28,6 +28,8 @@ export interface RegisteredResource {
   importId: string;
   /** URNs this resource depends on (explicit and through inputs). */
   dependencies: string[];
+  /** Output keys the engine stores as secrets whatever the provider returns. */
+  additionalSecretOutputs: string[];
 }
 
 /** What a mock returns for a registered resource: its id and output state. */
@@ -101,6 +103,7 @@ interface RegisterRequest {
   getRetainondelete(): boolean | undefined;
   getImportid(): string;
   getDependenciesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
 }
 
 type Callback = (err: unknown, response: unknown) => void;
@@ -197,6 +200,7 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRunRes
       retainOnDelete: req.getRetainondelete() ?? false,
       importId: req.getImportid(),
       dependencies: req.getDependenciesList(),
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
     };
     resources.push(record);
     pending = record;

@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { UpResult } from "../../tools/emulatedUp";
 import { newId } from "../emulator/heroku/ids";
 import { testSecrets } from "../support/stack";
-import { changes, writesOf, startE2eEnvironment, up, type E2eEnvironment } from "./harness";
+import {
+  allowSeveralUps,
+  changes,
+  writesOf,
+  startE2eEnvironment,
+  up,
+  type E2eEnvironment,
+} from "./harness";
+
+allowSeveralUps();
 
 const LIVE_SECRET_KEY = "live-django-secret-key-".padEnd(60, "x");
 const LIVE_SALT = "live-hashids-salt-abcdefghijklmn";

@@ -11,7 +11,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmulatedUpError, type UpResult } from "../../tools/emulatedUp";
 import { testSecrets } from "../support/stack";
-import { changes, writesOf, startE2eEnvironment, up, type E2eEnvironment } from "./harness";
+import {
+  allowSeveralUps,
+  changes,
+  writesOf,
+  startE2eEnvironment,
+  up,
+  type E2eEnvironment,
+} from "./harness";
+
+allowSeveralUps();
 
 const APP = "gyana-beta";
 const LIVE_SECRET_KEY = "live-django-secret-key-".padEnd(60, "x");

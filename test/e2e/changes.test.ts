@@ -8,6 +8,7 @@ import { emulatedDestroy, type EngineState, type Step } from "../../tools/emulat
 import { placeholderOverrides, readStackFile } from "../../tools/stackFile";
 import { testSecrets } from "../support/stack";
 import {
+  allowSeveralUps,
   changes,
   createPipeline,
   writesOf,
@@ -15,6 +16,8 @@ import {
   up,
   type E2eEnvironment,
 } from "./harness";
+
+allowSeveralUps();
 
 /** URNs of the HerokuApp component's children contain this. */
 const IN_HEROKU_APP = "gyana:heroku:App$";

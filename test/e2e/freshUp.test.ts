@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { EngineState } from "../../tools/emulatedUp";
 import { testSecrets } from "../support/stack";
 import {
+  allowSeveralUps,
   changes,
   createPipeline,
   writesOf,
@@ -12,6 +13,8 @@ import {
   up,
   type E2eEnvironment,
 } from "./harness";
+
+allowSeveralUps();
 
 const APPS = { dev: "gyana-dev", staging: "gyana-release", prod: "gyana-beta" } as const;
 const STAGES = { dev: "development", staging: "staging", prod: "production" } as const;

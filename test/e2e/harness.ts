@@ -1,5 +1,6 @@
 // Shared set-up of the emulated `pulumi up` tests: both emulators on 127.0.0.1, the providers'
 // environment pointed at them, and the real index.ts loaded afresh for every run.
+import { vi } from "vitest";
 import { rehearsalOverrides } from "../../tools/stackFile";
 import { upStack, type EngineState, type UpResult } from "../../tools/emulatedUp";
 import { loadProgram, testSecrets } from "../support/stack";
@@ -37,4 +38,12 @@ export function changes(result: { steps: { op: string; name: string }[] }): stri
     .filter((s) => s.op !== "same")
     .map((s) => `${s.op} ${s.name}`)
     .sort();
+}
+
+/**
+ * An up of the real program takes 10-30 s on a busy 2-core machine and these tests run several
+ * in one test or hook: give them room (the suite's default is 60 s).
+ */
+export function allowSeveralUps(): void {
+  vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 }
