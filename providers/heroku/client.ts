@@ -75,11 +75,15 @@ export interface RedactedRequest {
 /**
  * A failed Heroku API call. Check it with `isNotFound`/`isApiError` rather than `instanceof`: the
  * class inside a serialized provider is a copy, not this one. `status` is 0 when no HTTP answer arrived (network error, timeout).
- * `id` is Heroku's error id (`not_found`, `invalid_params`, `rate_limit`, ...).
+ * `errorId` is Heroku's error id (`not_found`, `invalid_params`, `rate_limit`, ...).
+ *
+ * Never name a field of a thrown error `id`: Pulumi's dynamic provider host reads an error with a
+ * truthy `id` from `create`/`update` as "created but failed to initialize" and the engine saves a
+ * resource under that id (`grpcResponseFromError` in @pulumi/pulumi cmd/dynamic-provider).
  */
 export class HerokuApiError extends Error {
   readonly status: number;
-  readonly id: string;
+  readonly errorId: string;
   readonly requestId: string | undefined;
   readonly method: HttpMethod;
   readonly path: string;
@@ -87,7 +91,7 @@ export class HerokuApiError extends Error {
 
   constructor(fields: {
     status: number;
-    id: string;
+    errorId: string;
     message: string;
     requestId: string | undefined;
     method: HttpMethod;
@@ -96,7 +100,7 @@ export class HerokuApiError extends Error {
   }) {
     const where = `${fields.method} ${fields.path}`;
     const rid = fields.requestId ? ` (request id ${fields.requestId})` : "";
-    const status = fields.status ? `${fields.status} ${fields.id}` : fields.id;
+    const status = fields.status ? `${fields.status} ${fields.errorId}` : fields.errorId;
     const message = `Heroku API ${where} failed: ${status}: ${fields.message}${rid}`;
     super(message);
     // Once serialized into state, `super` becomes `Error.call(this, ...)`, which sets neither the
@@ -105,7 +109,7 @@ export class HerokuApiError extends Error {
     this.name = "HerokuApiError";
     Error.captureStackTrace?.(this, HerokuApiError);
     this.status = fields.status;
-    this.id = fields.id;
+    this.errorId = fields.errorId;
     this.requestId = fields.requestId;
     this.method = fields.method;
     this.path = fields.path;
@@ -117,7 +121,7 @@ export class HerokuApiError extends Error {
       name: this.name,
       message: this.message,
       status: this.status,
-      id: this.id,
+      errorId: this.errorId,
       requestId: this.requestId,
       method: this.method,
       path: this.path,
@@ -132,10 +136,10 @@ export function isNotFound(err: unknown): boolean {
 }
 
 /** True for a Heroku API error with this HTTP status (and, when given, this error id). */
-export function isApiError(err: unknown, status: number, id?: string): err is HerokuApiError {
+export function isApiError(err: unknown, status: number, errorId?: string): err is HerokuApiError {
   if (!(err instanceof Error)) return false;
-  const e = err as { status?: unknown; id?: unknown };
-  return e.status === status && (id === undefined || e.id === id);
+  const e = err as { status?: unknown; errorId?: unknown };
+  return e.status === status && (errorId === undefined || e.errorId === errorId);
 }
 
 function parseRetryAfter(value: string | null, now: number): number | undefined {
@@ -287,7 +291,7 @@ export class HerokuClient {
       if (elapsed + delayMs <= this.deadlineMs) return;
       throw new HerokuApiError({
         status,
-        id: "deadline_exceeded",
+        errorId: "deadline_exceeded",
         message:
           `${why}; waiting ${Math.round(delayMs)} ms more for a retry would pass the call's ` +
           `deadline of ${this.deadlineMs} ms (${Math.round(elapsed)} ms spent; ` +
@@ -339,7 +343,7 @@ export class HerokuClient {
         }
         throw new HerokuApiError({
           status: 0,
-          id: timedOut ? "timeout" : "network_error",
+          errorId: timedOut ? "timeout" : "network_error",
           message: reason,
           requestId: undefined,
           method,
@@ -358,7 +362,7 @@ export class HerokuClient {
           } catch {
             throw new HerokuApiError({
               status: response.status,
-              id: "invalid_json",
+              errorId: "invalid_json",
               message: "the response body is not JSON",
               requestId,
               method,
@@ -400,7 +404,7 @@ export class HerokuClient {
       }
       throw new HerokuApiError({
         status: response.status,
-        id: errorId,
+        errorId,
         message,
         requestId,
         method,

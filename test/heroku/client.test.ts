@@ -164,7 +164,7 @@ describe("HerokuClient retries", () => {
     const { client, sent } = harness(emu);
     const err = await failure(client.post("/apps", { name: "no-retry-drop", region: "eu" }));
     expect(err.status).toBe(0);
-    expect(err.id).toBe("network_error");
+    expect(err.errorId).toBe("network_error");
     expect(sent).toHaveLength(1);
   });
 
@@ -202,7 +202,7 @@ describe("HerokuClient retries", () => {
     const { client, delays } = harness(emu, { maxRetryAfterMs: 60_000 });
     const err = await failure(client.get("/apps/slow-limit"));
     expect(err.status).toBe(429);
-    expect(err.id).toBe("rate_limit");
+    expect(err.errorId).toBe("rate_limit");
     expect(delays).toEqual([]);
   });
 
@@ -248,7 +248,7 @@ describe("HerokuClient retries", () => {
       // The first wait (30 s) fits; the second would end at 60 s > 50 s: no second wait.
       expect(delays).toEqual([30_000]);
       expect(sent).toHaveLength(2);
-      expect(err.id).toBe("deadline_exceeded");
+      expect(err.errorId).toBe("deadline_exceeded");
       expect(err.status).toBe(429);
       expect(err.message).toMatch(/GET \/apps\/deadline-passed/);
       expect(err.message).toMatch(/deadline of 50000 ms/);
@@ -280,7 +280,7 @@ describe("HerokuClient retries", () => {
           random: () => 1,
         });
         const err = await failure(client.get("/apps/deadline-drop"));
-        expect(err.id).toBe("deadline_exceeded");
+        expect(err.errorId).toBe("deadline_exceeded");
         expect(err.status).toBe(0);
         expect(err.message).toMatch(/deadline of 1000 ms/);
         // 400 fits (0 + 400), 800 would end at 1200 > 1000.
@@ -319,7 +319,7 @@ describe("HerokuClient retries", () => {
     const { client, sent } = harness(emu);
     const err = await failure(client.patch("/apps/taken-b", { name: "taken-a" }));
     expect(err.status).toBe(422);
-    expect(err.id).toBe("invalid_params");
+    expect(err.errorId).toBe("invalid_params");
     expect(err.message).toContain("Name is already taken");
     expect(sent).toHaveLength(1);
   });
@@ -333,7 +333,7 @@ describe("HerokuClient deadline and errors", () => {
     const err = await failure(client.get("/apps/hang"));
     expect(Date.now() - started).toBeLessThan(1500);
     expect(err.status).toBe(0);
-    expect(err.id).toBe("timeout");
+    expect(err.errorId).toBe("timeout");
     expect(err.message).toContain("no answer within 150 ms");
   });
 
@@ -352,7 +352,7 @@ describe("HerokuClient deadline and errors", () => {
     await closed.close();
     const client = new HerokuClient({ token: "t", baseUrl: url, maxRetries: 0 });
     const err = await failure(client.get("/apps"));
-    expect(err.id).toBe("network_error");
+    expect(err.errorId).toBe("network_error");
     expect(err.message).toContain("ECONNREFUSED");
   });
 
@@ -361,7 +361,7 @@ describe("HerokuClient deadline and errors", () => {
     const err = await failure(client.get("/apps/does-not-exist?x=1"));
     expect(err).toMatchObject({
       status: 404,
-      id: "not_found",
+      errorId: "not_found",
       method: "GET",
       path: "/apps/does-not-exist",
     });
@@ -370,6 +370,9 @@ describe("HerokuClient deadline and errors", () => {
     expect(err.message).toContain(err.requestId!);
     expect(isNotFound(err)).toBe(true);
     expect(isNotFound(new Error("x"))).toBe(false);
+    // Pulumi's dynamic provider host reads an error's `id` as "created, failed to initialize".
+    expect("id" in err).toBe(false);
+    expect(err.toJSON()).not.toHaveProperty("id");
   });
 
   it("never lets the token into a message, stack, JSON or log line, even when the server echoes it", async () => {
