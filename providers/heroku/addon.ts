@@ -18,6 +18,7 @@ import {
   envMs,
   found,
   gone,
+  halfCreated,
   pollUntil,
   report,
   seg,
@@ -101,10 +102,12 @@ async function waitUntilReady(client: HerokuClient, app: string, initial: AddOn)
       const current: AddOn = first ?? (await client.get<AddOn>(path));
       first = undefined;
       if (current.state === "deprovisioned") {
-        throw new Error(
+        const error = new Error(
           `add-on ${current.name} was deprovisioned while waiting for it` +
             (current.provision_message ? `: ${current.provision_message}` : ""),
         );
+        error.name = "AddonDeprovisioned";
+        throw error;
       }
       return { done: current.state === "provisioned", value: current, status: current.state };
     },
@@ -123,6 +126,32 @@ async function waitUntilReady(client: HerokuClient, app: string, initial: AddOn)
     },
   });
   return addon;
+}
+
+/**
+ * Waits as `waitUntilReady` does; when the wait fails but the add-on exists (still provisioning
+ * at the deadline, or the API failed while polling), reports it as half-created so that the
+ * engine keeps it in state and the next `up` finishes it (`update`) instead of losing track of it.
+ */
+async function readyOrHalfCreated(
+  client: HerokuClient,
+  app: string,
+  addon: AddOn,
+  declared: Partial<AddonInputs>,
+  inputs: object,
+): Promise<AddOn> {
+  try {
+    return await waitUntilReady(client, app, addon);
+  } catch (err) {
+    if (!(err instanceof Error) || err.name === "AddonDeprovisioned") throw err;
+    throw halfCreated(
+      addon.id,
+      outputsFrom(addon, declared),
+      inputs,
+      `add-on ${addon.name} exists on app ${app} but is not ready: ${err.message}. ` +
+        "It is saved in the stack's state; the next `pulumi up` waits for it again.",
+    );
+  }
 }
 
 export const addonProvider: pulumi.dynamic.ResourceProvider<AddonInputs, AddonOutputs> = {
@@ -152,7 +181,7 @@ export const addonProvider: pulumi.dynamic.ResourceProvider<AddonInputs, AddonOu
   },
 
   async diff(_id, olds, news) {
-    return diffDeclared<AddonInputs>(olds, news, {
+    const declared = diffDeclared<AddonInputs>(olds, news, {
       // `app` is compared in `update`, which refuses to move an add-on to another app: a rename of
       // the app must not destroy its database.
       fields: ["app", "plan", "name", "attachmentName", "config"],
@@ -160,6 +189,11 @@ export const addonProvider: pulumi.dynamic.ResourceProvider<AddonInputs, AddonOu
       // The name is global, so the replacement cannot exist next to the old add-on.
       deleteBeforeReplace: true,
     });
+    // Saved half-created (still provisioning): `update` waits for it. The engine would update it
+    // anyway for its init errors, but a refresh clears those (RefreshStep keeps no init errors
+    // from a successful read), so the state itself must say it is unfinished.
+    const unfinished = olds.state !== undefined && olds.state !== "provisioned";
+    return unfinished && !declared.changes ? { ...declared, changes: true } : declared;
   },
 
   async create(inputs) {
@@ -197,7 +231,7 @@ export const addonProvider: pulumi.dynamic.ResourceProvider<AddonInputs, AddonOu
       }
       report(`add-on ${addon.name} created on app ${inputs.app} (${addon.state})`);
     }
-    addon = await waitUntilReady(client, inputs.app, addon);
+    addon = await readyOrHalfCreated(client, inputs.app, addon, { ...inputs, name }, inputs);
     return { id: addon.id, outs: outputsFrom(addon, { ...inputs, name }) };
   },
 
@@ -223,9 +257,10 @@ export const addonProvider: pulumi.dynamic.ResourceProvider<AddonInputs, AddonOu
       const body: Record<string, unknown> = { plan: news.plan };
       if (news.name !== undefined && news.name !== olds.name) body["name"] = news.name;
       addon = await client.patch<AddOn>(path, body);
-      addon = await waitUntilReady(client, news.app, addon);
+      addon = await readyOrHalfCreated(client, news.app, addon, news, news);
     } else {
-      addon = await client.get<AddOn>(path);
+      // Also what finishes an add-on saved half-created: the engine updates it on the next up.
+      addon = await readyOrHalfCreated(client, news.app, await client.get<AddOn>(path), news, news);
     }
     return { outs: outputsFrom(addon, news) };
   },

@@ -192,6 +192,32 @@ export class Failures {
   }
 }
 
+/**
+ * The error for a resource that exists but is not finished, e.g. an add-on still provisioning at
+ * the deadline. It is the one error that carries an `id`, on purpose: Pulumi's dynamic provider
+ * host then answers `ErrorResourceInitFailed` (cmd/dynamic-provider `grpcResponseFromError`), and
+ * the engine saves the resource under `id` with `outputs` as its state, shows `message` (the only
+ * text it keeps is `reasons`), and on the next `up` calls `update` even when nothing changed, so
+ * the provider can finish it. `outputs` get the `__provider` of `inputs` (the inputs of `create`
+ * or the news of `update` carry it): without it a refresh or destroy could not load the provider.
+ */
+export function halfCreated(
+  id: string,
+  outputs: object,
+  inputs: object,
+  message: string,
+): Error & { id: string; properties: Record<string, unknown>; reasons: string[] } {
+  const error = new Error(message) as Error & {
+    id: string;
+    properties: Record<string, unknown>;
+    reasons: string[];
+  };
+  error.id = id;
+  error.properties = { ...outputs, __provider: (inputs as Record<string, unknown>)["__provider"] };
+  error.reasons = [message];
+  return error;
+}
+
 /** A progress or warning line for the operator. The dynamic provider host forwards stderr. */
 export function report(message: string): void {
   console.error(`heroku: ${message}`);

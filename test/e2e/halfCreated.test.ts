@@ -1,0 +1,112 @@
+// An add-on that Heroku accepted but that is not provisioned by the deadline, through Pulumi's
+// real dynamic provider host: the provider reports it on purpose as half-created (an error with
+// `id`, `properties` and `reasons`), so the engine saves it with its real id and `__provider`
+// and the next up finishes it; refresh and destroy work on it meanwhile (no orphaned add-on).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Addon } from "../../providers/heroku/addon";
+import { App } from "../../providers/heroku/app";
+import {
+  EmulatedUpError,
+  emulatedDestroy,
+  emulatedUp,
+  type EngineState,
+  type StateResource,
+  type UpResult,
+} from "../../tools/emulatedUp";
+import { shutdownDynamicProviderHosts } from "../../tools/engine/dynamicProviderHost";
+import { startE2eEnvironment, type E2eEnvironment } from "./harness";
+
+let env: E2eEnvironment;
+const saved = process.env["HEROKU_ADDON_TIMEOUT_MS"];
+beforeAll(async () => {
+  // Add-ons stay `provisioning` until the test finishes them; the provider waits 300 ms.
+  env = await startE2eEnvironment({ addonProvisioningPolls: 1_000_000 });
+  process.env["HEROKU_ADDON_TIMEOUT_MS"] = "300";
+});
+afterAll(async () => {
+  if (saved === undefined) delete process.env["HEROKU_ADDON_TIMEOUT_MS"];
+  else process.env["HEROKU_ADDON_TIMEOUT_MS"] = saved;
+  await env.close();
+  await shutdownDynamicProviderHosts();
+});
+
+function up(state: EngineState | undefined, appName: string, refresh = false): Promise<UpResult> {
+  return emulatedUp({
+    stack: "half",
+    config: {},
+    secretKeys: [],
+    state,
+    refresh,
+    program: () => {
+      const app = new App("app", { name: appName, region: "eu" });
+      const redis = new Addon("redis", {
+        app: app.id,
+        plan: "heroku-redis:mini",
+        name: `${appName}-redis`,
+      });
+      return { redisState: redis.state };
+    },
+  });
+}
+
+async function failure(run: Promise<unknown>): Promise<EmulatedUpError> {
+  const error = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(EmulatedUpError);
+  return error as EmulatedUpError;
+}
+
+const addonIn = (state: EngineState): StateResource | undefined =>
+  Object.values(state.resources).find((r) => r.type.endsWith(":Addon"));
+
+const liveAddon = (name: string) =>
+  [...env.heroku.state.addons.values()].find((a) => a.name === name);
+
+describe("an add-on still provisioning at the deadline", () => {
+  it("is saved with its real id and __provider, and the next up finishes it", async () => {
+    const failed = await failure(up(undefined, "gyana-half"));
+    expect(failed.message).toMatch(
+      /add-on gyana-half-redis exists on app .* but is not ready: timed out .*provisioned/,
+    );
+    expect(failed.message).not.toMatch(/resource init failed/);
+    const saved = addonIn(failed.state)!;
+    const live = liveAddon("gyana-half-redis")!;
+    expect(saved.id).toBe(live.id);
+    expect(saved.outputs["__provider"]).toBe(saved.inputs["__provider"]);
+    expect(typeof saved.outputs["__provider"]).toBe("string");
+    expect(saved.outputs).toMatchObject({ name: "gyana-half-redis", state: "provisioning" });
+    expect(saved.initErrors).toEqual([expect.stringMatching(/is not ready/)]);
+
+    // Still provisioning: a refresh reads it, the up waits again and saves it again.
+    const again = await failure(up(failed.state, "gyana-half", true));
+    expect(again.message).toMatch(/is not ready/);
+    expect(addonIn(again.state)).toMatchObject({ id: live.id, initErrors: [expect.any(String)] });
+
+    env.heroku.state.finishProvisioning(live);
+    const finished = await up(again.state, "gyana-half");
+    expect(
+      finished.steps.filter((s) => s.op !== "same").map((s) => [s.op, s.name, s.changes]),
+    ).toEqual([["update", "redis", []]]);
+    const done = addonIn(finished.state)!;
+    expect(done.initErrors).toBeUndefined();
+    expect(done.outputs).toMatchObject({ state: "provisioned", configVarNames: ["REDIS_URL"] });
+    expect(finished.outputs["redisState"]).toBe("provisioned");
+    expect(env.heroku.state.addons.size).toBe(1);
+
+    const quiet = await up(finished.state, "gyana-half");
+    expect(quiet.steps.every((s) => s.op === "same")).toBe(true);
+    await emulatedDestroy({ state: quiet.state });
+    expect(env.heroku.state.addons.size).toBe(0);
+  });
+
+  it("is removed by a destroy right after the failed up (nothing orphaned)", async () => {
+    const failed = await failure(up(undefined, "gyana-orphan"));
+    expect(liveAddon("gyana-orphan-redis")).toBeDefined();
+    const destroyed = await emulatedDestroy({ state: failed.state });
+    expect(destroyed.steps.map((s) => `${s.op} ${s.name}`)).toEqual(["delete redis", "delete app"]);
+    expect(liveAddon("gyana-orphan-redis")).toBeUndefined();
+    expect(env.heroku.state.apps.size).toBe(0);
+  });
+});
