@@ -230,14 +230,16 @@ describe("App provider (serialized, against the emulator)", () => {
     expect(emu.state.app(live.id).maintenance).toBe(false);
   });
 
-  it("passes Heroku errors out of the hosted provider with status, id, message and stack", async () => {
+  it("passes Heroku errors out of the hosted provider with status, error id, message and stack", async () => {
     const inputs = await checked({ name: "gyana-no-region", region: "mars" });
     const err = (await app.provider.create(inputs).catch((e: unknown) => e)) as Error & {
       status: number;
-      id: string;
+      errorId: string;
     };
     expect(err.status).toBe(404);
-    expect(err.id).toBe("not_found");
+    expect(err.errorId).toBe("not_found");
+    // An `id` would make Pulumi's host save a resource that was never created.
+    expect("id" in err).toBe(false);
     expect(err.message).toMatch(/^Heroku API POST \/apps failed: 404 not_found: /);
     expect(err.stack).toContain(err.message);
     expect(JSON.stringify(err)).not.toContain(env.emu.token);
