@@ -161,6 +161,8 @@ async function resolveOutput(value: unknown): Promise<{ value: unknown; masked: 
  */
 export async function runUnderMocks(options: MockRunOptions): Promise<MockRunResult> {
   const resources: RegisteredResource[] = [];
+  const registered = new Set<string>();
+  const duplicates: string[] = [];
   const onResource: ResourceHandler =
     options.onResource ?? ((r) => ({ id: `${r.name}-id`, state: r.inputs }));
   let pending: RegisteredResource | undefined;
@@ -171,6 +173,8 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRunRes
         if (!pending) throw new Error("mock registration without a recorded request");
         const record = pending;
         pending = undefined;
+        // After a refused registration the engine starts no further step.
+        if (duplicates.length > 0) return { id: undefined, state: {} };
         return onResource(record);
       },
       call: (args) => (options.onCall ?? ((_t, a) => a))(args.token, args.inputs),
@@ -202,20 +206,37 @@ export async function runUnderMocks(options: MockRunOptions): Promise<MockRunRes
       dependencies: req.getDependenciesList(),
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
     };
-    resources.push(record);
+    if (registered.has(record.urn)) {
+      // The engine's refusal, word for word (pulumi/pulumi sdk/go/common/diag/errors.go
+      // GetDuplicateResourceURNError, raised by step_generator.go generateURN, which bails: no
+      // further step starts). The run fails with it once the program is done; the registration
+      // itself is answered (with nothing), so the SDK raises no unhandled rejections meanwhile.
+      duplicates.push(`Duplicate resource URN '${record.urn}'; try giving it a unique name`);
+    } else {
+      registered.add(record.urn);
+      resources.push(record);
+    }
     pending = record;
     return original(req, callback);
   };
 
-  const exportsOfProgram = await options.program();
   const outputs: Record<string, unknown> = {};
   const maskedOutputs: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(exportsOfProgram)) {
-    if (key === "__esModule" || typeof value === "function") continue;
-    const resolved = await resolveOutput(value);
-    outputs[key] = resolved.value;
-    maskedOutputs[key] = resolved.masked;
+  let failure: { error: unknown } | undefined;
+  try {
+    const exportsOfProgram = await options.program();
+    for (const [key, value] of Object.entries(exportsOfProgram)) {
+      if (key === "__esModule" || typeof value === "function") continue;
+      const resolved = await resolveOutput(value);
+      outputs[key] = resolved.value;
+      maskedOutputs[key] = resolved.masked;
+    }
+    await waitForRpcs();
+  } catch (error) {
+    failure = { error };
   }
-  await waitForRpcs();
+  // A refused registration is the cause of whatever failed after it (its outputs reject).
+  if (duplicates.length > 0) throw new Error(duplicates.join("\n"));
+  if (failure) throw failure.error;
   return { resources, outputs, maskedOutputs };
 }
