@@ -19,7 +19,8 @@ import {
   SniEndpoint,
 } from "../../providers/heroku";
 import { DnsRecord } from "../../providers/godaddy/dnsRecord";
-import { declareAndLoad, type SerializedResource } from "../support/hostedProvider";
+import { ProviderCallError } from "../../tools/engine/dynamicProviderHost";
+import { declareAndLoad, throughHost, type SerializedResource } from "../support/hostedProvider";
 
 const TOKEN_MARKER = "HRKU-token-marker-must-not-be-serialized";
 const URL_MARKER = "https://url-marker.invalid";
@@ -158,18 +159,22 @@ describe("serialized core Heroku providers", () => {
     },
   );
 
-  it.each(names)("%s provider reads its credentials when called, not when loaded", async (name) => {
-    const saved = process.env["HEROKU_API_KEY"];
-    delete process.env["HEROKU_API_KEY"];
-    try {
-      const { provider } = loaded.get(name)!;
-      await expect(provider.read!("id", { app: "gyana-size" } as never)).rejects.toThrow(
-        /HEROKU_API_KEY is not set/,
-      );
-    } finally {
-      restore("HEROKU_API_KEY", saved);
-    }
-  });
+  it.each(names)(
+    "%s provider, in Pulumi's real host, reads its credentials when called, not when loaded",
+    async (name) => {
+      const saved = process.env["HEROKU_API_KEY"];
+      delete process.env["HEROKU_API_KEY"];
+      try {
+        const error = await throughHost(loaded.get(name)!)
+          .read("01234567-89ab-cdef-0123-456789abcdef", { app: "gyana-size" })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ProviderCallError);
+        expect((error as Error).message).toMatch(/HEROKU_API_KEY is not set/);
+      } finally {
+        restore("HEROKU_API_KEY", saved);
+      }
+    },
+  );
 
   const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
   const previews: Record<string, Record<string, unknown>> = {
@@ -181,8 +186,11 @@ describe("serialized core Heroku providers", () => {
     authorization: { description: UNKNOWN, scope: UNKNOWN, expiresIn: UNKNOWN },
   };
 
-  it.each(names)("%s check lets values that are not known yet (preview) through", async (name) => {
-    const result = await loaded.get(name)!.provider.check!({}, previews[name]);
-    expect(result.failures).toBeUndefined();
-  });
+  it.each(names)(
+    "%s check, in Pulumi's real host, lets values that are not known yet (preview) through",
+    async (name) => {
+      const result = await throughHost(loaded.get(name)!).check({}, previews[name]!);
+      expect(result.failures).toEqual([]);
+    },
+  );
 });
