@@ -142,6 +142,7 @@ async function startMonitor(
       retainOnDelete: request.getRetainondelete() ?? false,
       importId: request.getImportid(),
       dependencies: request.getDependenciesList(),
+      additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
     };
     resources.push(record);
     const result: MockResult = record.custom
