@@ -1,6 +1,8 @@
 // The GitHub Actions workflows are configuration that only runs on GitHub, so their contract is
 // checked here, on the parsed YAML: triggers, least-privilege permissions, one job per stack,
-// deploy order and approvals, concurrency, where secrets may appear, pinned actions.
+// deploy order and approvals, the one required check, concurrency, which credential reaches
+// which job (docs/security.md), pinned actions and Pulumi CLI, and the GitHub and Google setup in
+// docs/deploying.md that the workflows rely on.
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -9,6 +11,8 @@ import { parse } from "yaml";
 const ROOT = path.resolve(__dirname, "../..");
 const WORKFLOWS = path.join(ROOT, ".github/workflows");
 const STACKS = ["dev", "staging", "prod"];
+const CHECK_WORKFLOW = "./.github/workflows/check.yml";
+const PULUMI_VERSION_FILE = ".github/pulumi-version";
 
 interface Step {
   name?: string;
@@ -22,14 +26,16 @@ interface Step {
 interface Job {
   name?: string;
   "runs-on"?: string;
+  /** A job that calls a reusable workflow has `uses` and no steps. */
+  uses?: string;
   needs?: string | string[];
   if?: string;
   environment?: string | { name: string; url?: string };
   permissions?: Record<string, string> | string;
   concurrency?: { group: string; "cancel-in-progress"?: boolean };
-  strategy?: { matrix?: { stack?: string[] }; "fail-fast"?: boolean };
+  strategy?: { matrix?: { stack?: string[]; node?: string[] }; "fail-fast"?: boolean };
   env?: Record<string, unknown>;
-  steps: Step[];
+  steps?: Step[];
 }
 interface Workflow {
   name: string;
@@ -42,27 +48,33 @@ interface Workflow {
 
 const raw = (file: string) => readFileSync(path.join(WORKFLOWS, file), "utf8");
 const load = (file: string) => parse(raw(file)) as Workflow;
-const FILES = ["preview.yml", "up.yml", "drift.yml"];
+const FILES = ["check.yml", "preview.yml", "up.yml", "drift.yml"];
 const workflows = Object.fromEntries(FILES.map((f) => [f, load(f)])) as Record<string, Workflow>;
+const check = workflows["check.yml"] as Workflow;
 const preview = workflows["preview.yml"] as Workflow;
 const up = workflows["up.yml"] as Workflow;
 const drift = workflows["drift.yml"] as Workflow;
+const DEPLOYING = readFileSync(path.join(ROOT, "docs/deploying.md"), "utf8");
+const PREVIEW_SCRIPT = readFileSync(path.join(ROOT, ".github/scripts/preview.sh"), "utf8");
 
 function job(workflow: Workflow, id: string): Job {
   const found = workflow.jobs[id];
   if (!found) throw new Error(`no job ${id}`);
   return found;
 }
-
+const stepsOf = (j: Job) => j.steps ?? [];
 const action = (step: Step) => step.uses?.split("@")[0];
 const pulumiStep = (j: Job) => {
-  const step = j.steps.find((s) => action(s) === "pulumi/actions" && s.with?.command);
+  const step = stepsOf(j).find((s) => action(s) === "pulumi/actions" && s.with?.command);
   if (!step) throw new Error("no pulumi/actions step with a command");
   return step;
 };
-const stepIndex = (j: Job, predicate: (s: Step) => boolean) => j.steps.findIndex(predicate);
-const runs = (command: string) => (s: Step) => s.run?.trim() === command;
+const stepIndex = (j: Job, predicate: (s: Step) => boolean) => stepsOf(j).findIndex(predicate);
 const isNpmCi = (s: Step) => /^npm ci\b/.test(s.run?.trim() ?? "");
+const allJobs = () =>
+  FILES.flatMap((file) =>
+    Object.entries(workflows[file]?.jobs ?? {}).map(([id, j]) => ({ file, id, job: j })),
+  );
 
 /** Every string in a document, with the path of keys that leads to it. */
 function strings(
@@ -78,18 +90,18 @@ function strings(
 }
 
 const SECRET_REF = /\$\{\{\s*secrets\.([A-Za-z0-9_]+)\s*\}\}/g;
-/** The variables the Pulumi step reads its credentials from. */
-const PULUMI_SECRETS = [
-  "PULUMI_ACCESS_TOKEN",
-  "PULUMI_CONFIG_PASSPHRASE",
-  "HEROKU_API_KEY",
-  "GODADDY_API_KEY",
-  "GODADDY_API_SECRET",
-];
-/** Deploy credentials: secrets of the dev/staging/production environments, for up.yml only. */
+/** The state backend's credentials. */
+const STATE_SECRETS = ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"];
+/** Heroku's and GoDaddy's: never in a job that runs a pull request's code. */
+const SERVICE_SECRETS = ["HEROKU_API_KEY", "GODADDY_API_KEY", "GODADDY_API_SECRET"];
+const PULUMI_SECRETS = [...STATE_SECRETS, ...SERVICE_SECRETS];
+/** Deploy credentials: secrets of the dev/staging/production environments, for up.yml's ups. */
 const DEPLOY_SECRETS = [...PULUMI_SECRETS, "GOOGLE_CREDENTIALS"];
-/** Preview credentials: secrets of the <stack>-preview and <stack>-drift environments. */
-const PREVIEW_SECRETS = DEPLOY_SECRETS.map((name) => `PREVIEW_${name}`);
+/** Read-only credentials of the <stack>-drift environments (drift.yml, up.yml's prod plan). */
+const READ_SECRETS = DEPLOY_SECRETS.map((name) => `PREVIEW_${name}`);
+/** What a pull request's preview may hold: state read access and Google read access, no more. */
+const PREVIEW_SECRETS = [...STATE_SECRETS, "GOOGLE_CREDENTIALS"].map((name) => `PREVIEW_${name}`);
+const FORBIDDEN_IN_PREVIEW = SERVICE_SECRETS.map((name) => `PREVIEW_${name}`);
 /** The GitHub environment each up job deploys through. */
 const DEPLOY_ENVIRONMENTS: Record<string, string> = {
   dev: "dev",
@@ -97,15 +109,6 @@ const DEPLOY_ENVIRONMENTS: Record<string, string> = {
   prod: "production",
 };
 
-/** All jobs that talk to the stacks, across the three workflows, and the secrets they may use. */
-const pulumiJobs: [string, Job, "deploy" | "preview"][] = [
-  ...STACKS.map((s) => [`up.yml ${s}`, job(up, s), "deploy"] as [string, Job, "deploy"]),
-  ["preview.yml preview", job(preview, "preview"), "preview"],
-  ["drift.yml drift", job(drift, "drift"), "preview"],
-];
-/** The secret a variable or input takes in a job of that kind. */
-const secretFor = (kind: "deploy" | "preview", name: string) =>
-  kind === "deploy" ? name : `PREVIEW_${name}`;
 /** Names of every secret a job references, wherever in the job. */
 const secretsOf = (j: Job) =>
   [...JSON.stringify(j).matchAll(new RegExp(SECRET_REF.source, "g"))].map((m) => m[1] ?? "");
@@ -114,8 +117,7 @@ const environmentOf = (j: Job, stack?: string) => {
   const env = typeof j.environment === "string" ? j.environment : j.environment?.name;
   return env?.replace("${{ matrix.stack }}", stack ?? "");
 };
-
-const README = readFileSync(path.join(ROOT, "README.md"), "utf8");
+const needsOf = (j: Job) => (j.needs === undefined ? [] : [j.needs].flat());
 
 describe("triggers", () => {
   it("previews pull requests to main", () => {
@@ -132,6 +134,49 @@ describe("triggers", () => {
       workflow_dispatch: null,
     });
   });
+
+  it("runs the check only when a workflow calls it", () => {
+    expect(check.on).toEqual({ workflow_call: null });
+  });
+});
+
+describe("the required check: lint, types and tests on Node 20 and 24, once per PR and per merge", () => {
+  const checkJob = job(check, "check");
+
+  it("runs npm ci, lint (eslint, prettier, tsc) and the tests on both Node versions", () => {
+    expect(checkJob.strategy).toEqual({ "fail-fast": false, matrix: { node: ["20", "24"] } });
+    const setup = stepsOf(checkJob).find((s) => action(s) === "actions/setup-node");
+    expect(setup?.with?.["node-version"]).toBe("${{ matrix.node }}");
+    const runs = stepsOf(checkJob)
+      .map((s) => s.run?.trim())
+      .filter(Boolean);
+    expect(runs).toEqual(["npm ci --no-audit --no-fund", "npm run lint", "npm test"]);
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    expect(pkg.scripts["lint"]).toMatch(/eslint .*prettier --check .*tsc --noEmit/);
+    expect(readFileSync(path.join(ROOT, ".nvmrc"), "utf8").trim()).toMatch(/^20(\.|$)/);
+  });
+
+  it("is called exactly once by preview.yml and once by up.yml, and nothing else tests or lints", () => {
+    const callers = allJobs().filter(({ job: j }) => j.uses === CHECK_WORKFLOW);
+    expect(callers.map(({ file, id }) => `${file} ${id}`)).toEqual([
+      "preview.yml check",
+      "up.yml check",
+    ]);
+    for (const { file, id, job: j } of allJobs()) {
+      if (file === "check.yml") continue;
+      for (const step of stepsOf(j)) {
+        expect(step.run ?? "", `${file} ${id}`).not.toMatch(/npm (test|run lint)|vitest|tsc/);
+      }
+    }
+  });
+
+  it("gates every preview and the first up", () => {
+    expect(needsOf(job(preview, "preview"))).toEqual(["check"]);
+    expect(needsOf(job(up, "dev"))).toEqual(["check"]);
+    expect(job(up, "check").if).toBe("github.ref == 'refs/heads/main'");
+  });
 });
 
 describe("permissions", () => {
@@ -142,25 +187,46 @@ describe("permissions", () => {
   });
 
   it("never grant write-all or read-all, and jobs raise only the scopes they use", () => {
-    for (const file of FILES) {
+    for (const { file, id, job: j } of allJobs()) {
       expect(raw(file)).not.toMatch(/write-all|read-all/);
-      for (const [id, j] of Object.entries(workflows[file]?.jobs ?? {})) {
-        const granted = j.permissions ?? {};
-        expect(typeof granted, `${file} ${id}`).toBe("object");
-        for (const [scope, level] of Object.entries(granted)) {
-          expect(
-            [`contents:read`, `pull-requests:write`, `id-token:write`],
-            `${file} ${id} ${scope}`,
-          ).toContain(`${scope}:${level}`);
-        }
-        const comments = j.steps.some((s) => s.with?.["comment-on-pr"] === true);
-        expect((granted as Record<string, string>)["pull-requests"], `${file} ${id}`).toBe(
-          comments ? "write" : undefined,
-        );
-        const federates = j.steps.some((s) => s.with?.workload_identity_provider !== undefined);
-        expect((granted as Record<string, string>)["id-token"], `${file} ${id}`).toBe(
-          federates ? "write" : undefined,
-        );
+      const granted = (j.permissions ?? {}) as Record<string, string>;
+      expect(typeof granted, `${file} ${id}`).toBe("object");
+      for (const [scope, level] of Object.entries(granted)) {
+        expect(
+          [`contents:read`, `pull-requests:write`, `id-token:write`],
+          `${file} ${id} ${scope}`,
+        ).toContain(`${scope}:${level}`);
+      }
+      const federates = stepsOf(j).some((s) => s.with?.workload_identity_provider !== undefined);
+      expect(granted["id-token"], `${file} ${id}`).toBe(federates ? "write" : undefined);
+    }
+  });
+
+  it("give pull-requests: write only to the comment job, which runs none of the pull request's code", () => {
+    const writers = allJobs().filter(
+      ({ job: j }) => (j.permissions as Record<string, string> | undefined)?.["pull-requests"],
+    );
+    expect(writers.map(({ file, id }) => `${file} ${id}`)).toEqual(["preview.yml comment"]);
+    const comment = job(preview, "comment");
+    expect(comment.permissions).toEqual({ "pull-requests": "write" });
+    // No checkout, no install, no action but the artifact download: only the workflow's own script.
+    expect(
+      stepsOf(comment)
+        .map((s) => action(s))
+        .filter(Boolean),
+    ).toEqual(["actions/download-artifact"]);
+    const script = stepsOf(comment)
+      .map((s) => s.run ?? "")
+      .join("\n");
+    // No command of the repository runs: no npm, node, bash of a file, pulumi or ./script.
+    expect(script).not.toMatch(/^\s*(npm|npx|node|bash|sh|pulumi|make)\b|\.\//m);
+    // The previews reach it only as a comment body read from a file.
+    expect(script).toContain('-F "body=@${body}"');
+    expect(secretsOf(comment)).toEqual([]);
+    // And no job that runs code of the pull request may comment through pulumi/actions either.
+    for (const { file, id, job: j } of allJobs()) {
+      for (const step of stepsOf(j)) {
+        expect(step.with?.["comment-on-pr"], `${file} ${id}`).toBeUndefined();
       }
     }
   });
@@ -168,32 +234,76 @@ describe("permissions", () => {
 
 describe("preview.yml", () => {
   const previewJob = job(preview, "preview");
-  const testJob = job(preview, "test");
+  const comment = job(preview, "comment");
 
   it("has one preview job per stack and does not stop the others when one fails", () => {
     expect(previewJob.strategy?.matrix?.stack).toEqual(STACKS);
     expect(previewJob.strategy?.["fail-fast"]).toBe(false);
   });
 
-  it("runs npm ci and the tests before any preview", () => {
-    expect(previewJob.needs).toBe("test");
-    const ci = stepIndex(testJob, isNpmCi);
-    expect(ci).toBeGreaterThan(-1);
-    expect(stepIndex(testJob, runs("npm test"))).toBeGreaterThan(ci);
-    expect(stepIndex(previewJob, isNpmCi)).toBeLessThan(
-      stepIndex(previewJob, (s) => s === pulumiStep(previewJob)),
+  it("previews with the one preview script, without --refresh, with the base branch's policy pack", () => {
+    const run = stepsOf(previewJob).find((s) => s.run?.includes(".github/scripts/preview.sh"));
+    expect(run?.run).toBe('bash .github/scripts/preview.sh "$STACK" .base/policy preview.txt');
+    expect(run?.env?.["STACK"]).toBe(
+      "${{ vars.PULUMI_ORG && format('{0}/', vars.PULUMI_ORG) }}${{ matrix.stack }}",
     );
+    const base = stepsOf(previewJob).find(
+      (s) => action(s) === "actions/checkout" && s.with?.["path"] === ".base",
+    );
+    expect(base?.with).toEqual({
+      ref: "${{ github.event.pull_request.base.sha }}",
+      path: ".base",
+      "persist-credentials": false,
+    });
+    expect(
+      stepIndex(previewJob, (s) => s.run === "npm ci --no-audit --no-fund --prefix .base"),
+    ).toBeLessThan(stepIndex(previewJob, (s) => s === run));
+    expect(stepsOf(previewJob).some((s) => s.with?.command)).toBe(false);
+    expect(JSON.stringify(previewJob)).not.toMatch(/refresh/);
   });
 
-  it("previews each stack with a refresh and the policy pack, commenting on the PR", () => {
-    expect(pulumiStep(previewJob).with).toMatchObject({
-      command: "preview",
-      "stack-name": "${{ vars.PULUMI_ORG && format('{0}/', vars.PULUMI_ORG) }}${{ matrix.stack }}",
-      "comment-on-pr": true,
-      refresh: true,
-      policyPacks: "policy",
+  it("the script is the laptop's command too: no refresh, Heroku and GoDaddy credentials unset", () => {
+    expect(PREVIEW_SCRIPT).toContain(
+      'args=(preview --stack "$stack" --diff --non-interactive --policy-pack "$pack")',
+    );
+    expect(
+      PREVIEW_SCRIPT.split("\n")
+        .filter((l) => !l.startsWith("#"))
+        .join("\n"),
+    ).not.toMatch(/--refresh/);
+    expect(PREVIEW_SCRIPT).toContain(
+      "unset HEROKU_API_KEY HEROKU_API_URL GODADDY_API_KEY GODADDY_API_SECRET GODADDY_API_URL",
+    );
+    expect(DEPLOYING).toContain("bash .github/scripts/preview.sh prod");
+  });
+
+  it("holds no Heroku or GoDaddy secret in any job, only read access to state and Google", () => {
+    for (const [id, j] of Object.entries(preview.jobs)) {
+      const names = secretsOf(j);
+      for (const name of [...SERVICE_SECRETS, ...FORBIDDEN_IN_PREVIEW]) {
+        expect(names, `preview.yml ${id}`).not.toContain(name);
+      }
+      expect(JSON.stringify(j), `preview.yml ${id}`).not.toMatch(/HEROKU|GODADDY/);
+    }
+    expect(secretsOf(previewJob).sort()).toEqual([...PREVIEW_SECRETS].sort());
+  });
+
+  it("keeps each stack's preview as an artifact that the comment job posts, one comment per stack", () => {
+    const upload = stepsOf(previewJob).find((s) => action(s) === "actions/upload-artifact");
+    expect(upload?.if).toBe("${{ !cancelled() }}");
+    expect(upload?.with).toMatchObject({
+      name: "preview-${{ matrix.stack }}",
+      path: "preview.txt",
     });
-    expect(existsSync(path.join(ROOT, "policy/PulumiPolicy.yaml"))).toBe(true);
+    expect(needsOf(comment)).toEqual(["preview"]);
+    expect(comment.if).toBe("${{ !cancelled() && needs.preview.result != 'skipped' }}");
+    const download = stepsOf(comment).find((s) => action(s) === "actions/download-artifact");
+    expect(download?.with).toEqual({ pattern: "preview-*", path: "previews" });
+    const script = stepsOf(comment)
+      .map((s) => s.run ?? "")
+      .join("\n");
+    expect(script).toContain('marker="<!-- gyana-infra preview: ${stack} -->"');
+    expect(script).toContain("--method PATCH");
   });
 
   it("skips previews of fork pull requests, which get no secrets, with a notice instead", () => {
@@ -202,7 +312,9 @@ describe("preview.yml", () => {
     );
     const notice = job(preview, "fork-notice");
     expect(notice.if).toBe("github.event.pull_request.head.repo.full_name != github.repository");
-    const script = notice.steps.map((s) => s.run ?? "").join("\n");
+    const script = stepsOf(notice)
+      .map((s) => s.run ?? "")
+      .join("\n");
     expect(script).toContain("::notice");
     expect(script).toContain("GITHUB_STEP_SUMMARY");
     expect(script).toContain("pull requests from forks get no preview credentials");
@@ -217,21 +329,21 @@ describe("preview.yml", () => {
 });
 
 describe("up.yml", () => {
-  it("deploys dev, then staging, then prod, one job each", () => {
-    expect(Object.keys(up.jobs)).toEqual(STACKS);
-    expect(job(up, "dev").needs).toBeUndefined();
-    // workflow_dispatch can name any branch; dev (and so everything after it) deploys main only.
-    expect(job(up, "dev").if).toBe("github.ref == 'refs/heads/main'");
-    expect(job(up, "staging").needs).toBe("dev");
-    expect(job(up, "prod").needs).toBe("staging");
+  const plan = job(up, "prod-plan");
+  const prod = job(up, "prod");
+
+  it("checks once, then deploys dev, then staging, then plans prod, then applies that plan", () => {
+    expect(Object.keys(up.jobs)).toEqual(["check", "dev", "staging", "prod-plan", "prod"]);
+    expect(job(up, "check").uses).toBe(CHECK_WORKFLOW);
+    expect(needsOf(job(up, "dev"))).toEqual(["check"]);
+    expect(needsOf(job(up, "staging"))).toEqual(["dev"]);
+    expect(needsOf(plan)).toEqual(["staging"]);
+    expect(needsOf(prod)).toEqual(["prod-plan"]);
   });
 
   it("puts staging and prod behind the approval of their GitHub environments", () => {
     expect(job(up, "staging").environment).toBe("staging");
-    expect(job(up, "prod").environment).toEqual({
-      name: "production",
-      url: "https://app.gyana.com",
-    });
+    expect(prod.environment).toEqual({ name: "production", url: "https://app.gyana.com" });
     expect(job(up, "dev").environment).toBe("dev");
   });
 
@@ -245,7 +357,7 @@ describe("up.yml", () => {
     expect(up.concurrency).toBeUndefined();
   });
 
-  it("runs `pulumi up` on its own stack with the policy pack", () => {
+  it("runs `pulumi up --refresh` on its own stack with the policy pack", () => {
     for (const stack of STACKS) {
       expect(pulumiStep(job(up, stack)).with).toMatchObject({
         command: "up",
@@ -256,16 +368,49 @@ describe("up.yml", () => {
     }
   });
 
-  it("installs with npm ci in every job and runs the tests before the first up", () => {
-    for (const stack of STACKS) {
-      const j = job(up, stack);
+  it("production applies exactly the plan its reviewers read: preview --save-plan, then up --plan", () => {
+    expect(pulumiStep(plan).with).toMatchObject({
+      command: "preview",
+      "stack-name": "${{ vars.PULUMI_ORG && format('{0}/', vars.PULUMI_ORG) }}prod",
+      refresh: true,
+      policyPacks: "policy",
+      "comment-on-summary": true,
+      plan: "prod.plan.json",
+    });
+    const upload = stepsOf(plan).find((s) => action(s) === "actions/upload-artifact");
+    expect(upload?.with).toMatchObject({ name: "prod-plan", path: "prod.plan.json" });
+    expect(stepIndex(plan, (s) => s === upload)).toBeGreaterThan(
+      stepIndex(plan, (s) => s === pulumiStep(plan)),
+    );
+    const download = stepsOf(prod).find((s) => action(s) === "actions/download-artifact");
+    expect(download?.with).toEqual({ name: "prod-plan" });
+    expect(stepIndex(prod, (s) => s === download)).toBeLessThan(
+      stepIndex(prod, (s) => s === pulumiStep(prod)),
+    );
+    // Same refresh choice on both sides, or the up would see another state than the plan did.
+    expect(pulumiStep(prod).with).toMatchObject({
+      command: "up",
+      refresh: true,
+      plan: "prod.plan.json",
+    });
+    // Only the up of prod is constrained by a plan; dev and staging have no plan to apply.
+    for (const stack of ["dev", "staging"]) {
+      expect(pulumiStep(job(up, stack)).with?.["plan"]).toBeUndefined();
+    }
+  });
+
+  it("plans with main-only read credentials, never with production's deploy ones", () => {
+    expect(environmentOf(plan)).toBe("prod-drift");
+    expect(secretsOf(plan).sort()).toEqual([...READ_SECRETS].sort());
+    expect(plan.concurrency?.group).toBe("plan-prod");
+  });
+
+  it("installs with npm ci in every job before Pulumi runs", () => {
+    for (const id of [...STACKS, "prod-plan"]) {
+      const j = job(up, id);
+      expect(stepIndex(j, isNpmCi)).toBeGreaterThan(-1);
       expect(stepIndex(j, isNpmCi)).toBeLessThan(stepIndex(j, (s) => s === pulumiStep(j)));
     }
-    const dev = job(up, "dev");
-    expect(stepIndex(dev, runs("npm test"))).toBeGreaterThan(stepIndex(dev, isNpmCi));
-    expect(stepIndex(dev, runs("npm test"))).toBeLessThan(
-      stepIndex(dev, (s) => s === pulumiStep(dev)),
-    );
   });
 });
 
@@ -275,21 +420,22 @@ describe("drift.yml", () => {
   it("checks each stack with the drift tool, writing to the job summary", () => {
     expect(driftJob.strategy?.matrix?.stack).toEqual(STACKS);
     expect(driftJob.strategy?.["fail-fast"]).toBe(false);
-    const check = driftJob.steps.find((s) => s.run?.includes("tools/drift.ts"));
-    expect(check?.run).toBe(
-      'npx tsx tools/drift.ts "$STACK" --summary-file "$GITHUB_STEP_SUMMARY"',
-    );
-    expect(check?.env?.STACK).toBe(
+    const run = stepsOf(driftJob).find((s) => s.run?.includes("tools/drift.ts"));
+    expect(run?.run).toBe('npx tsx tools/drift.ts "$STACK" --summary-file "$GITHUB_STEP_SUMMARY"');
+    expect(run?.env?.["STACK"]).toBe(
       "${{ vars.PULUMI_ORG && format('{0}/', vars.PULUMI_ORG) }}${{ matrix.stack }}",
     );
     expect(existsSync(path.join(ROOT, "tools/drift.ts"))).toBe(true);
   });
 
-  it("installs the Pulumi CLI (pulumi/actions with no command) before the check", () => {
-    const install = stepIndex(driftJob, (s) => action(s) === "pulumi/actions" && !s.with);
-    const check = stepIndex(driftJob, (s) => s.run?.includes("tools/drift.ts") ?? false);
+  it("installs the pinned Pulumi CLI (pulumi/actions with no command) before the check", () => {
+    const install = stepIndex(
+      driftJob,
+      (s) => action(s) === "pulumi/actions" && s.with?.["command"] === undefined,
+    );
+    const run = stepIndex(driftJob, (s) => s.run?.includes("tools/drift.ts") ?? false);
     expect(install).toBeGreaterThan(stepIndex(driftJob, isNpmCi));
-    expect(check).toBeGreaterThan(install);
+    expect(run).toBeGreaterThan(install);
   });
 
   it("uses its own concurrency group, so it can never displace a waiting deploy", () => {
@@ -298,11 +444,12 @@ describe("drift.yml", () => {
 });
 
 describe("concurrency across workflows", () => {
-  it("reserves the pulumi-<stack> groups for up.yml", () => {
+  it("reserves the pulumi-<stack> groups for up.yml's ups", () => {
     const groups = [preview, drift].flatMap((w) => [
       w.concurrency?.group,
       ...Object.values(w.jobs).map((j) => j.concurrency?.group),
     ]);
+    groups.push(job(up, "prod-plan").concurrency?.group);
     for (const group of groups) {
       expect(group ?? "").not.toMatch(/^pulumi-/);
     }
@@ -322,147 +469,120 @@ describe("secrets", () => {
   });
 
   it("are wired to the variable or input of the same purpose, one secret per value", () => {
-    for (const file of FILES) {
-      for (const [id, j] of Object.entries(workflows[file]?.jobs ?? {})) {
-        for (const step of j.steps) {
-          for (const [key, value] of [
-            ...Object.entries(step.env ?? {}),
-            ...Object.entries(step.with ?? {}),
-          ]) {
-            const refs = [...String(value).matchAll(SECRET_REF)].map((m) => m[1]);
-            if (refs.length === 0) continue;
-            expect(String(value).trim(), `${file} ${id} ${key}`).toBe(`\${{ secrets.${refs[0]} }}`);
-            const kind = file === "up.yml" ? "deploy" : "preview";
-            if (key === "credentials_json") {
-              expect(refs[0]).toBe(secretFor(kind, "GOOGLE_CREDENTIALS"));
-              expect(action(step)).toBe("google-github-actions/auth");
-            } else {
-              expect(refs[0], `${file} ${id} ${key}`).toBe(secretFor(kind, key));
-              expect(PULUMI_SECRETS).toContain(key);
-            }
-          }
+    for (const { file, id, job: j } of allJobs()) {
+      for (const step of stepsOf(j)) {
+        for (const [key, value] of [
+          ...Object.entries(step.env ?? {}),
+          ...Object.entries(step.with ?? {}),
+        ]) {
+          const refs = [...String(value).matchAll(SECRET_REF)].map((m) => m[1]);
+          if (refs.length === 0) continue;
+          expect(String(value).trim(), `${file} ${id} ${key}`).toBe(`\${{ secrets.${refs[0]} }}`);
+          const name = key === "credentials_json" ? "GOOGLE_CREDENTIALS" : key;
+          expect([name, `PREVIEW_${name}`], `${file} ${id} ${key}`).toContain(refs[0]);
+          if (key === "credentials_json") expect(action(step)).toBe("google-github-actions/auth");
+          else expect(PULUMI_SECRETS).toContain(key);
         }
       }
     }
   });
 
   it("reach only the steps that need them: Google auth, and the one step that runs Pulumi", () => {
-    for (const [label, j, kind] of pulumiJobs) {
-      const holders = j.steps.filter((s) =>
+    for (const { file, id, job: j } of allJobs()) {
+      const holders = stepsOf(j).filter((s) =>
         strings({ env: s.env, with: s.with }).some((x) => x.text.includes("secrets.")),
       );
+      if (holders.length === 0) continue;
       expect(
         holders.map((s) => s.name),
-        label,
+        `${file} ${id}`,
       ).toEqual([
         "Google Cloud credentials (service account key)",
         expect.stringMatching(/^(pulumi (preview|up) |Drift check )/),
       ]);
-      const pulumi = holders[1] as Step;
-      expect(
-        Object.keys(pulumi.env ?? {}).filter((k) => PULUMI_SECRETS.includes(k)),
-        label,
-      ).toEqual(PULUMI_SECRETS);
-      for (const name of PULUMI_SECRETS) {
-        expect(pulumi.env?.[name], label).toBe(`\${{ secrets.${secretFor(kind, name)} }}`);
-      }
-    }
-    for (const id of ["test", "fork-notice"]) {
-      expect(JSON.stringify(job(preview, id))).not.toContain("secrets.");
     }
   });
 
   it("are never printed: no run script mentions a secret's variable", () => {
-    for (const file of FILES) {
-      for (const j of Object.values(workflows[file]?.jobs ?? {})) {
-        for (const step of j.steps) {
-          for (const name of [...DEPLOY_SECRETS, ...PREVIEW_SECRETS]) {
-            expect(step.run ?? "", `${file} ${step.name}`).not.toContain(name);
-          }
+    for (const { file, job: j } of allJobs()) {
+      for (const step of stepsOf(j)) {
+        for (const name of [...DEPLOY_SECRETS, ...READ_SECRETS]) {
+          expect(step.run ?? "", `${file} ${step.name}`).not.toContain(name);
         }
       }
     }
   });
 });
 
-describe("least privilege: preview and deploy credentials are apart", () => {
+describe("least privilege: each job holds only its own environment's credentials", () => {
   const previewJob = job(preview, "preview");
   const driftJob = job(drift, "drift");
 
-  it("preview and drift jobs never reference a deploy secret, only PREVIEW_* ones", () => {
-    for (const file of ["preview.yml", "drift.yml"]) {
-      for (const [id, j] of Object.entries(workflows[file]?.jobs ?? {})) {
-        for (const name of secretsOf(j)) {
-          expect(DEPLOY_SECRETS, `${file} ${id}`).not.toContain(name);
-          expect(PREVIEW_SECRETS, `${file} ${id}`).toContain(name);
-        }
-      }
-    }
-    expect(secretsOf(previewJob).sort()).toEqual([...PREVIEW_SECRETS].sort());
-    expect(secretsOf(driftJob).sort()).toEqual([...PREVIEW_SECRETS].sort());
-  });
-
-  it("runs each stack's preview in <stack>-preview, and prod's in the gated prod-preview", () => {
-    expect(STACKS.map((s) => environmentOf(previewJob, s))).toEqual([
-      "dev-preview",
-      "staging-preview",
-      "prod-preview",
-    ]);
-    // The gate itself is a setting on GitHub; the README is where it is specified.
-    expect(README).toMatch(
-      /\| `prod-preview` \| `preview\.yml`, job prod \| required reviewers, "prevent self-review" on;/,
-    );
-  });
-
-  it("checks drift from main only, in <stack>-drift environments that admit only main", () => {
+  it("drift jobs hold the read-only set, from main only", () => {
+    expect(secretsOf(driftJob).sort()).toEqual([...READ_SECRETS].sort());
     expect(driftJob.if).toBe("github.ref == 'refs/heads/main'");
     expect(STACKS.map((s) => environmentOf(driftJob, s))).toEqual(STACKS.map((s) => `${s}-drift`));
-    expect(README).toMatch(
-      /\| `dev-drift`, `staging-drift`, `prod-drift` \| `drift\.yml` \| deployment branches: `main` \|/,
-    );
   });
 
-  it("up jobs take only deploy secrets, from their own environment, which no other job uses", () => {
+  it("each up job takes only deploy secrets, from its own environment, which no other job uses", () => {
     for (const stack of STACKS) {
       const j = job(up, stack);
       expect(environmentOf(j), stack).toBe(DEPLOY_ENVIRONMENTS[stack]);
       expect(secretsOf(j).sort(), stack).toEqual([...DEPLOY_SECRETS].sort());
     }
     const deployEnvironments = Object.values(DEPLOY_ENVIRONMENTS);
-    for (const file of ["preview.yml", "drift.yml"]) {
-      for (const [id, j] of Object.entries(workflows[file]?.jobs ?? {})) {
-        for (const stack of STACKS) {
-          expect(deployEnvironments, `${file} ${id}`).not.toContain(environmentOf(j, stack));
-        }
+    for (const { file, id, job: j } of allJobs()) {
+      if (file === "up.yml" && STACKS.includes(id)) continue;
+      for (const stack of STACKS) {
+        expect(deployEnvironments, `${file} ${id}`).not.toContain(environmentOf(j, stack));
+      }
+      for (const name of DEPLOY_SECRETS) {
+        expect(secretsOf(j), `${file} ${id}`).not.toContain(name);
       }
     }
     // Every job that reads a secret runs in an environment: no workflow relies on a repository
     // secret, which any workflow on any pushed branch could read.
-    for (const file of FILES) {
-      for (const [id, j] of Object.entries(workflows[file]?.jobs ?? {})) {
-        if (secretsOf(j).length > 0) expect(environmentOf(j), `${file} ${id}`).toBeTruthy();
-      }
+    for (const { file, id, job: j } of allJobs()) {
+      if (secretsOf(j).length > 0) expect(environmentOf(j), `${file} ${id}`).toBeTruthy();
     }
-    expect(README).toContain("Set no secret at repository level");
-    for (const env of deployEnvironments) {
-      expect(README).toMatch(
+    expect(DEPLOYING).toContain("Set no secret at repository level");
+  });
+
+  it("specifies each environment's protection in docs/deploying.md", () => {
+    expect(STACKS.map((s) => environmentOf(previewJob, s))).toEqual([
+      "dev-preview",
+      "staging-preview",
+      "prod-preview",
+    ]);
+    expect(DEPLOYING).toMatch(
+      /\| `prod-preview` \| `preview\.yml`, job prod \| required reviewers, "prevent self-review" on;/,
+    );
+    expect(DEPLOYING).toMatch(
+      /\| `dev-drift`, `staging-drift`, `prod-drift` \| `drift\.yml`; `prod-drift` also `up\.yml`'s plan job \| deployment branches: `main` \|/,
+    );
+    for (const env of Object.values(DEPLOY_ENVIRONMENTS)) {
+      expect(DEPLOYING).toMatch(
         new RegExp(`\\| \`${env}\` \\| \`up\\.yml\`, job \\w+ \\|.*deployment branches: \`main\``),
       );
     }
+    expect(DEPLOYING).toMatch(
+      /\| `production` \| `up\.yml`, job prod \| required reviewers, "prevent self-review" on;/,
+    );
   });
 
-  describe("workload identity federation, as the README sets it up", () => {
+  describe("workload identity federation, as docs/deploying.md sets it up", () => {
     const REPO = "assertion.repository == '$REPO'";
     const list = (names: (string | undefined)[]) => `[${names.map((n) => `'${n}'`).join(", ")}]`;
     const pools = Object.fromEntries(
-      [...README.matchAll(/^pool (\S+) "([^"]+)"$/gm)].map((m) => [m[1], m[2]]),
+      [...DEPLOYING.matchAll(/^pool (\S+) "([^"]+)"$/gm)].map((m) => [m[1], m[2]]),
     );
+    /** `pool attribute.x/value` of every principal bound to a service account. */
     const bindings = (sa: string) => {
-      const block = README.slice(README.indexOf(`\nsa ${sa} `)).split(/\n(?!\s)/)[1] ?? "";
+      const start = DEPLOYING.indexOf(`\nsa ${sa} `);
+      expect(start, sa).toBeGreaterThan(-1);
+      const block = DEPLOYING.slice(start + 1).split(/\n(?!\s)/)[0] ?? "";
       return [
-        ...(`sa ${sa} ` + block).matchAll(
-          /principalSet:\/\/[^"]+\/(github-[\w-]+)\/(attribute\.[\w]+\/[^"\s]+)/g,
-        ),
+        ...block.matchAll(/principalSet:\/\/[^"]+\/(github-[\w-]+)\/(attribute\.[\w]+\/[^"\s]+)/g),
       ].map((m) => `${m[1]} ${m[2]}`);
     };
 
@@ -490,19 +610,28 @@ describe("least privilege: preview and deploy credentials are apart", () => {
       );
     });
 
-    it("drift: main only, in the drift environments", () => {
+    it("drift: main only, in the drift environments (the prod plan's too)", () => {
       expect(pools["github-drift"]).toBe(
         `${REPO} && assertion.ref == 'refs/heads/main' && assertion.environment in ${list(
           STACKS.map((s) => environmentOf(driftJob, s)),
         )}`,
       );
+      expect(STACKS.map((s) => environmentOf(driftJob, s))).toContain(
+        environmentOf(job(up, "prod-plan")),
+      );
     });
 
-    it("maps the environment claim, and binds each service account to its own principals", () => {
-      expect(README).toContain(
+    it("maps the environment claim, and binds one deploy identity to each environment only", () => {
+      expect(DEPLOYING).toContain(
         '--attribute-mapping "google.subject=assertion.sub,attribute.repository=assertion.repository,attribute.environment=assertion.environment"',
       );
-      expect(bindings("pulumi-deployer")).toEqual(["github-deploy attribute.repository/$REPO"]);
+      for (const stack of STACKS) {
+        expect(bindings(`pulumi-deploy-${stack}`)).toEqual([
+          `github-deploy attribute.environment/${environmentOf(job(up, stack))}`,
+        ]);
+      }
+      // No identity that any environment could use: nothing bound by repository alone.
+      expect(DEPLOYING).not.toMatch(/principalSet:\/\/[^"]+\/attribute\.repository\//);
       expect(bindings("pulumi-preview")).toEqual([
         "github-preview attribute.environment/dev-preview",
         "github-preview attribute.environment/staging-preview",
@@ -514,25 +643,36 @@ describe("least privilege: preview and deploy credentials are apart", () => {
         "github-drift attribute.environment/prod-drift",
       ]);
     });
-  });
-});
 
-describe("README", () => {
-  it("links only to files that exist", () => {
-    const links = [...README.matchAll(/\]\(([^)\s#]+)(#[^)]*)?\)/g)]
-      .map((m) => m[1] ?? "")
-      .filter((href) => !/^[a-z]+:/.test(href));
-    expect(links.length).toBeGreaterThan(3);
-    for (const href of links) {
-      expect(existsSync(path.join(ROOT, href)), href).toBe(true);
-    }
+    it("names each environment's service account in its GCP_SERVICE_ACCOUNT variable", () => {
+      expect(DEPLOYING).toContain(
+        "`pulumi-deploy-dev@…`, `pulumi-deploy-staging@…`, `pulumi-deploy-prod@…` for the deploy environments",
+      );
+    });
   });
 });
 
 describe("credentials", () => {
+  const pulumiJobs = allJobs().filter(({ job: j }) =>
+    stepsOf(j).some((s) => s.name?.match(/^(pulumi (preview|up) |Drift check )/)),
+  );
+
   it("come from workload identity federation when configured, else from a key, in every Pulumi job", () => {
-    for (const [label, j, kind] of pulumiJobs) {
-      const auth = j.steps.filter((s) => action(s) === "google-github-actions/auth");
+    expect(pulumiJobs.map(({ file, id }) => `${file} ${id}`)).toEqual([
+      "preview.yml preview",
+      "up.yml dev",
+      "up.yml staging",
+      "up.yml prod-plan",
+      "up.yml prod",
+      "drift.yml drift",
+    ]);
+    for (const { file, id, job: j } of pulumiJobs) {
+      const label = `${file} ${id}`;
+      const auth = stepsOf(j).filter((s) => action(s) === "google-github-actions/auth");
+      const key =
+        file === "up.yml" && id !== "prod-plan"
+          ? "GOOGLE_CREDENTIALS"
+          : "PREVIEW_GOOGLE_CREDENTIALS";
       expect(
         auth.map((s) => [s.if, s.with]),
         label,
@@ -546,7 +686,7 @@ describe("credentials", () => {
         ],
         [
           "vars.GCP_WORKLOAD_IDENTITY_PROVIDER == ''",
-          { credentials_json: `\${{ secrets.${secretFor(kind, "GOOGLE_CREDENTIALS")} }}` },
+          { credentials_json: `\${{ secrets.${key} }}` },
         ],
       ]);
       // The auth action writes its credentials file into the checkout, so it runs after it.
@@ -556,11 +696,66 @@ describe("credentials", () => {
     }
   });
 
-  it("select the state backend by repository variable: Pulumi Cloud unless PULUMI_BACKEND_URL", () => {
-    for (const [label, j] of pulumiJobs) {
-      const step = j.steps.find((s) => s.name?.match(/^(pulumi (preview|up) |Drift check )/));
-      const backend = step?.with?.["cloud-url"] ?? step?.env?.PULUMI_BACKEND_URL;
-      expect(backend, label).toBe("${{ vars.PULUMI_BACKEND_URL }}");
+  it("select the state backend by variable: Pulumi Cloud unless PULUMI_BACKEND_URL", () => {
+    for (const { file, id, job: j } of pulumiJobs) {
+      const step = stepsOf(j).find((s) => s.name?.match(/^(pulumi (preview|up) |Drift check )/));
+      const backend = step?.with?.["cloud-url"] ?? step?.env?.["PULUMI_BACKEND_URL"];
+      expect(backend, `${file} ${id}`).toBe("${{ vars.PULUMI_BACKEND_URL }}");
+    }
+  });
+});
+
+describe("the Pulumi CLI", () => {
+  it("is pinned wherever pulumi/actions installs it, to the @pulumi/pulumi version of package.json", () => {
+    const pulumiSteps = allJobs().flatMap(({ job: j }) =>
+      stepsOf(j).filter((s) => action(s) === "pulumi/actions"),
+    );
+    expect(pulumiSteps.length).toBeGreaterThanOrEqual(6);
+    for (const step of pulumiSteps) {
+      expect(step.with?.["pulumi-version-file"], step.name).toBe(PULUMI_VERSION_FILE);
+      expect(step.with?.["pulumi-version"], step.name).toBeUndefined();
+    }
+    const pinned = readFileSync(path.join(ROOT, PULUMI_VERSION_FILE), "utf8").trim();
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+    };
+    const sdk = pkg.dependencies?.["@pulumi/pulumi"] ?? pkg.devDependencies?.["@pulumi/pulumi"];
+    expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(pinned).toBe(sdk);
+  });
+});
+
+describe("CODEOWNERS", () => {
+  it("puts policy/, .github/ and the stack files under their owners' review", () => {
+    const lines = readFileSync(path.join(ROOT, ".github/CODEOWNERS"), "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "" && !l.startsWith("#"))
+      .map((l) => l.trim().split(/\s+/));
+    const owned = Object.fromEntries(lines.map(([pattern, ...owners]) => [pattern, owners]));
+    for (const pattern of ["/policy/", "/.github/", "/Pulumi.*.yaml", "/Pulumi.yaml"]) {
+      expect(owned[pattern], pattern).toEqual([expect.stringMatching(/^@[\w-]+\/[\w-]+$/)]);
+    }
+    expect(DEPLOYING).toContain('"Require review from Code Owners"');
+  });
+});
+
+describe("docs", () => {
+  it("README and docs/deploying.md link only to files that exist", () => {
+    for (const [file, text] of [
+      ["README.md", readFileSync(path.join(ROOT, "README.md"), "utf8")],
+      ["docs/deploying.md", DEPLOYING],
+      ["docs/security.md", readFileSync(path.join(ROOT, "docs/security.md"), "utf8")],
+    ] as const) {
+      const links = [...text.matchAll(/\]\(([^)\s#]+)(#[^)]*)?\)/g)]
+        .map((m) => m[1] ?? "")
+        .filter((href) => !/^[a-z]+:/.test(href));
+      expect(links.length, file).toBeGreaterThan(1);
+      for (const href of links) {
+        expect(existsSync(path.join(ROOT, path.dirname(file), href)), `${file}: ${href}`).toBe(
+          true,
+        );
+      }
     }
   });
 });
@@ -572,6 +767,7 @@ describe("actions", () => {
       .split("\n")
       .map((line) => USES.exec(line))
       .filter((m): m is RegExpExecArray => m !== null)
+      .filter((m) => !(m[1] ?? "").startsWith("./"))
       .map((m) => ({ file, ref: m[1] ?? "", comment: m[2] })),
   );
 
@@ -594,7 +790,9 @@ describe("actions", () => {
     }
     expect([...shas.keys()].sort()).toEqual([
       "actions/checkout",
+      "actions/download-artifact",
       "actions/setup-node",
+      "actions/upload-artifact",
       "google-github-actions/auth",
       "pulumi/actions",
     ]);
@@ -609,8 +807,10 @@ describe("actions", () => {
 
   // Inputs of the pinned releases (their action.yml); a misspelt input is silently ignored.
   const INPUTS: Record<string, string[]> = {
-    "actions/checkout": ["persist-credentials"],
-    "actions/setup-node": ["node-version-file", "cache"],
+    "actions/checkout": ["persist-credentials", "ref", "path"],
+    "actions/setup-node": ["node-version-file", "node-version", "cache"],
+    "actions/upload-artifact": ["name", "path", "if-no-files-found", "retention-days"],
+    "actions/download-artifact": ["name", "pattern", "path"],
     "google-github-actions/auth": [
       "workload_identity_provider",
       "service_account",
@@ -620,30 +820,29 @@ describe("actions", () => {
       "command",
       "stack-name",
       "cloud-url",
+      "pulumi-version-file",
       "refresh",
       "diff",
-      "comment-on-pr",
       "comment-on-summary",
       "policyPacks",
+      "plan",
       "message",
     ],
   };
 
   it("are given only inputs they declare, and the checkout keeps no token", () => {
-    for (const file of FILES) {
-      for (const j of Object.values(workflows[file]?.jobs ?? {})) {
-        for (const step of j.steps) {
-          const name = action(step);
-          if (!name) continue;
-          for (const key of Object.keys(step.with ?? {})) {
-            expect(INPUTS[name], `${file} ${name}`).toContain(key);
-          }
-          if (name === "actions/checkout") {
-            expect(step.with?.["persist-credentials"]).toBe(false);
-          }
-          if (name === "actions/setup-node") {
-            expect(step.with?.["node-version-file"]).toBe(".nvmrc");
-          }
+    for (const { file, job: j } of allJobs()) {
+      for (const step of stepsOf(j)) {
+        const name = action(step);
+        if (!name) continue;
+        for (const key of Object.keys(step.with ?? {})) {
+          expect(INPUTS[name], `${file} ${name}`).toContain(key);
+        }
+        if (name === "actions/checkout") {
+          expect(step.with?.["persist-credentials"]).toBe(false);
+        }
+        if (name === "actions/setup-node" && step.with?.["node-version"] === undefined) {
+          expect(step.with?.["node-version-file"]).toBe(".nvmrc");
         }
       }
     }

@@ -364,7 +364,7 @@ describe("adopting everything the runbook made by hand for gyana-beta", () => {
 });
 
 // The runbook's literal custom domain: only app.gyana.com on Heroku and GoDaddy's `beta` pointing
-// at its target. Both hosts are listed in imports.domains, as the README's "Adopting production" says.
+// at its target. Both hosts are listed in imports.domains, as docs/deploying.md's "Adopting production" says.
 describe("adopting the runbook's literal setup (beta not on Heroku)", () => {
   let emulators: E2eEnvironment;
   let live: HandMadeProd;
