@@ -1,20 +1,20 @@
 // Pull requests' previews run without --refresh and without any Heroku or GoDaddy credential
 // (.github/scripts/preview.sh, docs/security.md). That holds only if a preview needs neither: in
-// a preview without refresh the engine calls each resource's `check` and `diff` and nothing else,
-// so every dynamic provider's check and diff must be local. This deploys production to the
-// emulators, removes every credential from the environment, then runs check and diff of every
-// Heroku and GoDaddy resource through its serialized provider, as a preview of the next change
-// would: not one request may reach either service.
+// a preview without refresh the engine asks each dynamic resource's provider for `check` and
+// `diff` and nothing else, so both must be local. This deploys production to the emulators,
+// removes every Heroku and GoDaddy credential from the environment, then previews the real
+// program through the emulated engine (Pulumi's own dynamic provider host, started with that
+// environment): unchanged, changed and fresh. Not one request may reach either service.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadProvider, type EngineState, type StateResource } from "../../tools/emulatedUp";
-import { startE2eEnvironment, up, type E2eEnvironment } from "../e2e/harness";
+import { upStack, type EngineState, type UpResult } from "../../tools/emulatedUp";
+import { rehearsalOverrides } from "../../tools/stackFile";
+import { loadProgram, testSecrets } from "../support/stack";
+import { changes, startE2eEnvironment, up, type E2eEnvironment } from "../e2e/harness";
 
 const CREDENTIALS = ["HEROKU_API_KEY", "GODADDY_API_KEY", "GODADDY_API_SECRET"];
-const PROVIDER_KEY = "__provider";
 
 let emulators: E2eEnvironment;
 let state: EngineState;
-let dynamic: StateResource[];
 
 beforeAll(async () => {
   emulators = await startE2eEnvironment();
@@ -24,36 +24,58 @@ beforeAll(async () => {
     processTypes: { web: "gunicorn", worker: "celery", priority: "celery", beat: "celery beat" },
   });
   state = (await up("prod", fresh.state)).state;
-  dynamic = Object.values(state.resources).filter((r) => r.provider !== undefined);
 }, 180_000);
 
 afterAll(async () => {
   await emulators.close();
 });
 
-/** Runs `body` with no Heroku or GoDaddy credential in the environment; returns its requests. */
-async function withoutCredentials(body: () => Promise<void>): Promise<string[]> {
+/**
+ * `pulumi preview` (no refresh) of prod with no Heroku or GoDaddy credential in the environment;
+ * returns the preview and every request either service received meanwhile.
+ */
+async function previewWithoutCredentials(
+  prior: EngineState | undefined,
+  overrides: Record<string, string> = {},
+): Promise<{ preview: UpResult; requests: string[] }> {
+  const secrets = await testSecrets();
   const saved = Object.fromEntries(CREDENTIALS.map((k) => [k, process.env[k]]));
   for (const key of CREDENTIALS) delete process.env[key];
   const heroku = emulators.heroku.requests.length;
   const godaddy = emulators.godaddy.requests.length;
   try {
-    await body();
+    const preview = await upStack("prod", {
+      program: loadProgram,
+      secrets,
+      overrides: { ...rehearsalOverrides("prod", "e2e", secrets), ...overrides },
+      ...(prior ? { state: prior } : {}),
+      preview: true,
+    });
+    return {
+      preview,
+      requests: [
+        ...emulators.heroku.requests.slice(heroku).map((r) => `heroku ${r.method} ${r.path}`),
+        ...emulators.godaddy.requests.slice(godaddy).map((r) => `godaddy ${r.method} ${r.path}`),
+      ],
+    };
   } finally {
     for (const [key, value] of Object.entries(saved)) {
       if (value !== undefined) process.env[key] = value;
     }
   }
-  return [
-    ...emulators.heroku.requests.slice(heroku).map((r) => `heroku ${r.method} ${r.path}`),
-    ...emulators.godaddy.requests.slice(godaddy).map((r) => `godaddy ${r.method} ${r.path}`),
-  ];
 }
 
 describe("a preview without --refresh", () => {
-  it("covers every kind of Heroku and GoDaddy resource production declares", () => {
-    const types = [...new Set(dynamic.map((r) => r.type.replace("pulumi-nodejs:dynamic/", "")))];
-    expect(types.sort()).toEqual(
+  it("of the deployed stack checks and diffs every Heroku and GoDaddy resource with no credential and no request", async () => {
+    const { preview, requests } = await previewWithoutCredentials(state);
+    expect(requests).toEqual([]);
+    expect(changes(preview)).toEqual([]);
+    const dynamicTypes = new Set(
+      preview.steps
+        .filter((s) => s.type.startsWith("pulumi-nodejs:dynamic/"))
+        .map((s) => s.type.replace("pulumi-nodejs:dynamic/", "")),
+    );
+    expect([...dynamicTypes].sort()).toEqual(
       expect.arrayContaining([
         "godaddy:DnsRecord",
         "heroku:Addon",
@@ -72,66 +94,24 @@ describe("a preview without --refresh", () => {
     );
   });
 
-  it("checks and diffs every resource of a deployed stack with no credential and no request", async () => {
-    const diffs: string[] = [];
-    const requests = await withoutCredentials(async () => {
-      for (const r of dynamic) {
-        const provider = await loadProvider(r.provider!, "gyana-infra");
-        const olds = { ...r.inputs, [PROVIDER_KEY]: r.provider };
-        const checked = await provider.check!(olds, { ...olds });
-        expect(checked.failures ?? [], r.name).toEqual([]);
-        const diff = await provider.diff!(
-          r.id,
-          { ...r.outputs, [PROVIDER_KEY]: r.provider },
-          {
-            ...checked.inputs,
-          },
-        );
-        if (diff.changes) diffs.push(r.name);
-      }
+  it("shows a change (a config var, the formation) with no request either", async () => {
+    const { readStackFile } = await import("../../tools/stackFile");
+    const file = readStackFile("prod", { secrets: await testSecrets() });
+    const heroku = JSON.parse(file.config["gyana:heroku"]!) as {
+      formation: Record<string, { quantity: number; size: string }>;
+    };
+    heroku.formation["web"] = { ...heroku.formation["web"]!, quantity: 3 };
+    const { preview, requests } = await previewWithoutCredentials(state, {
+      "gyana:heroku": JSON.stringify(heroku),
+      "gyana:configVars": JSON.stringify({ ENGINE_URL: "bigquery://gyana-app-314217", X: "y" }),
     });
     expect(requests).toEqual([]);
-    // The same program against its own state: a preview that shows nothing.
-    expect(diffs).toEqual([]);
+    expect(changes(preview)).toEqual(["update app-config", "update app-formation"]);
   });
 
-  it("sees a change (a config var, a formation) as a diff, still with no request", async () => {
-    const changed: Record<string, boolean> = {};
-    const requests = await withoutCredentials(async () => {
-      for (const r of dynamic.filter((d) => /heroku:(ConfigVars|Formation)$/.test(d.type))) {
-        const provider = await loadProvider(r.provider!, "gyana-infra");
-        const news: Record<string, unknown> = { ...r.inputs, [PROVIDER_KEY]: r.provider };
-        if (r.type.endsWith("ConfigVars")) {
-          news["vars"] = { ...(r.inputs["vars"] as object), ENVIRONMENT: "changed" };
-        } else {
-          const processes = r.inputs["processes"] as Record<string, { quantity: number }>;
-          news["processes"] = Object.fromEntries(
-            Object.entries(processes).map(([type, p]) => [
-              type,
-              { ...p, quantity: p.quantity + 1 },
-            ]),
-          );
-        }
-        const checked = await provider.check!({ ...r.inputs, [PROVIDER_KEY]: r.provider }, news);
-        const diff = await provider.diff!(
-          r.id,
-          { ...r.outputs, [PROVIDER_KEY]: r.provider },
-          checked.inputs,
-        );
-        changed[r.name] = diff.changes === true;
-      }
-    });
+  it("of a new stack (check of every resource, nothing recorded) makes no request either", async () => {
+    const { preview, requests } = await previewWithoutCredentials(undefined);
     expect(requests).toEqual([]);
-    expect(changed).toEqual({ "app-config": true, "app-formation": true });
-  });
-
-  it("a new stack's preview (check of every resource, nothing recorded) makes no request either", async () => {
-    const requests = await withoutCredentials(async () => {
-      for (const r of dynamic) {
-        const provider = await loadProvider(r.provider!, "gyana-infra");
-        await provider.check!({}, { ...r.inputs, [PROVIDER_KEY]: r.provider });
-      }
-    });
-    expect(requests).toEqual([]);
+    expect(preview.steps.filter((s) => s.op === "create").length).toBeGreaterThan(20);
   });
 });
