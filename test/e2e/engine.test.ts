@@ -6,7 +6,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, describe, expect, it } from "vitest";
-import { emulatedDestroy, emulatedUp, type EngineState } from "../../tools/emulatedUp";
+import {
+  EmulatedUpError,
+  emulatedDestroy,
+  emulatedUp,
+  type EngineState,
+} from "../../tools/emulatedUp";
 import { FileThing, readCloud } from "./fixtures/fileThing";
 
 interface Decl {
@@ -17,6 +22,8 @@ interface Decl {
   dependsOnFirst?: boolean;
   protect?: boolean;
   retainOnDelete?: boolean;
+  fail?: "refuse" | "partial" | "partialWithoutProvider";
+  additionalSecretOutputs?: string[];
 }
 
 const stores: string[] = [];
@@ -48,12 +55,20 @@ async function up(store: string, decls: Decl[], state?: EngineState, refresh = f
             key: d.key,
             value: d.dependsOnFirst && first ? first.thingId : d.value,
             ...(d.secret ? { secretValue: pulumi.secret(d.secret) } : {}),
+            ...(d.fail ? { fail: d.fail } : {}),
           },
-          { protect: d.protect ?? false, retainOnDelete: d.retainOnDelete ?? false },
+          {
+            protect: d.protect ?? false,
+            retainOnDelete: d.retainOnDelete ?? false,
+            ...(d.additionalSecretOutputs
+              ? { additionalSecretOutputs: d.additionalSecretOutputs }
+              : {}),
+          },
         );
         first ??= thing;
         outputs[d.name] = thing.value;
         outputs[`${d.name}Secret`] = thing.secretValue;
+        outputs[`${d.name}Id`] = thing.thingId;
       }
       return outputs;
     },
@@ -225,5 +240,86 @@ describe("emulated engine", () => {
     expect(ops((await run(undefined, first.state)).steps)).toEqual(["same uploads"]);
     // Without an import id, a fresh stack creates it.
     expect(ops((await run(undefined)).steps)).toEqual(["create uploads"]);
+  });
+
+  it("marks outputs listed in additionalSecretOutputs secret, as the engine does", async () => {
+    const store = tmpStore();
+    const run = await up(store, [
+      { name: "s", key: "k", value: "v", additionalSecretOutputs: ["thingId"] },
+    ]);
+    expect(run.outputs["sId"]).toBe("t1");
+    expect(run.maskedOutputs["sId"]).toBe("[secret]");
+    expect(Object.values(run.state.resources).find((r) => r.name === "s")?.secretKeys).toEqual([
+      "thingId",
+    ]);
+  });
+});
+
+describe("emulated engine: failed creates and updates (provider_plugin.go parseError)", () => {
+  const thingOf = (state: EngineState) =>
+    Object.values(state.resources).find((r) => r.type.endsWith(":FileThing"));
+  const failed = async (run: Promise<unknown>) => {
+    const error = await run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(EmulatedUpError);
+    return error as EmulatedUpError;
+  };
+
+  it("a refused create saves nothing and shows the provider's message", async () => {
+    const store = tmpStore();
+    const error = await failed(up(store, [{ name: "a", key: "k", value: "1", fail: "refuse" }]));
+    expect(error.message).toMatch(/create of t1 refused/);
+    expect(thingOf(error.state)).toBeUndefined();
+    const next = await up(store, [{ name: "a", key: "k", value: "1" }], error.state);
+    expect(ops(next.steps)).toEqual(["create a"]);
+  });
+
+  it("a partial create is saved with its id and init errors; the next up updates it, changed or not", async () => {
+    const store = tmpStore();
+    const error = await failed(up(store, [{ name: "a", key: "k", value: "1", fail: "partial" }]));
+    // The engine shows the reasons only (InitError), not the error's message.
+    expect(error.message).toContain("1 error occurred:\n\t* create of t1 half done");
+    expect(error.message).not.toContain("refused");
+    const saved = thingOf(error.state)!;
+    expect(saved).toMatchObject({ id: "t1", initErrors: ["create of t1 half done"] });
+    expect(saved.outputs["__provider"]).toBe(saved.inputs["__provider"]);
+
+    const next = await up(store, [{ name: "a", key: "k", value: "1" }], error.state);
+    expect(next.steps.map((s) => [s.op, s.name, s.changes])).toEqual([["update", "a", []]]);
+    expect(thingOf(next.state)?.initErrors).toBeUndefined();
+    expect(readCloud(store).calls).toEqual(["create t1", "update t1"]);
+    const quiet = await up(store, [{ name: "a", key: "k", value: "1" }], next.state);
+    expect(ops(quiet.steps)).toEqual(["same a"]);
+  });
+
+  it("a partial create whose properties lack __provider leaves a resource refresh and destroy cannot load", async () => {
+    const store = tmpStore();
+    const error = await failed(
+      up(store, [{ name: "a", key: "k", value: "1", fail: "partialWithoutProvider" }]),
+    );
+    expect(thingOf(error.state)?.outputs["__provider"]).toBeUndefined();
+    await expect(emulatedDestroy({ state: error.state })).rejects.toThrow(/code must be a string/);
+    await expect(up(store, [], error.state, true)).rejects.toThrow(/code must be a string/);
+  });
+
+  it("a refused update keeps the old state; a partial one saves the error's properties", async () => {
+    const store = tmpStore();
+    const first = await up(store, [{ name: "a", key: "k", value: "1" }]);
+    const refused = await failed(
+      up(store, [{ name: "a", key: "k", value: "2", fail: "refuse" }], first.state),
+    );
+    expect(refused.message).toMatch(/update of t1 refused/);
+    expect(thingOf(refused.state)).toEqual(thingOf(first.state));
+
+    const partial = await failed(
+      up(store, [{ name: "a", key: "k", value: "2", fail: "partial" }], first.state),
+    );
+    expect(thingOf(partial.state)).toMatchObject({
+      id: "t1",
+      outputs: { value: "2", thingId: "t1" },
+      initErrors: ["update of t1 half done"],
+    });
   });
 });
