@@ -139,7 +139,10 @@ export class CustomDomain extends pulumi.ComponentResource {
         {
           app: args.app,
           hostname,
-          sniEndpoint: certificate.sniEndpointId,
+          // By the endpoint's resource id, which a certificate rotation (an in-place update)
+          // keeps: an output would be unknown in its preview and show every domain and DNS
+          // record as changing.
+          sniEndpoint: certificate.id,
           ...adopt,
         },
         childOpts,

@@ -250,8 +250,12 @@ export class HerokuApp extends pulumi.ComponentResource {
     // When adopting, children that do not take the app's id wait for the App too, so that a
     // refused adoption (the App's create) comes before any write.
     const afterApp = adopting ? { ...child, dependsOn: [app] } : child;
-    // Children refer to the app by id: a rename is then an in-place change of the app alone.
-    const appRef = app.appId;
+    // Children refer to the app by its resource id (the app's uuid), never by an output such as
+    // `appId`: a preview of an in-place change of the app (a rename, a new stack) knows only the
+    // app's id and inputs (Pulumi takes the new inputs as its outputs), so an output would be
+    // unknown and show every child as replaced although the up replaces nothing
+    // (docs/testing.md "Previews").
+    const appRef = app.id;
 
     const postgres = new Addon(
       `${name}-postgres`,
@@ -282,7 +286,7 @@ export class HerokuApp extends pulumi.ComponentResource {
         app: appRef,
         name: "REDIS_URL",
         param: REDIS_TLS_PARAM,
-        source: pulumi.interpolate`${redis.addonId}:${redis.plan}`,
+        source: pulumi.interpolate`${redis.id}:${redis.plan}`,
       },
       child,
     );
@@ -402,7 +406,8 @@ export class HerokuApp extends pulumi.ComponentResource {
       `${name}-pipeline-coupling`,
       {
         app: appRef,
-        pipeline: pipeline ? pipeline.pipelineId : args.pipeline.name,
+        // By id (the Pipeline's resource id): known in a preview of a pipeline rename.
+        pipeline: pipeline ? pipeline.id : args.pipeline.name,
         stage: args.pipeline.stage,
       },
       child,
@@ -433,7 +438,7 @@ export class HerokuApp extends pulumi.ComponentResource {
     );
 
     this.appName = app.name;
-    this.appId = app.appId;
+    this.appId = app.id;
     this.webUrl = app.webUrl;
     this.configVarNames = pulumi.output(Object.keys(plainVars).sort());
     // Known when the program runs (not after the ConfigVars are created), so a preview of a new

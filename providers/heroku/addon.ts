@@ -26,7 +26,7 @@ import {
 } from "./providerKit";
 
 export interface AddonInputs {
-  /** App name or id that the add-on is billed to. Prefer the App's `appId`: it survives renames. */
+  /** App name or id that the add-on is billed to. Prefer the App's id: it survives renames. */
   app: string;
   /** Plan name, e.g. `heroku-postgresql:essential-0`, `heroku-redis:mini`. */
   plan: string;
@@ -273,7 +273,7 @@ export const addonProvider: pulumi.dynamic.ResourceProvider<AddonInputs, AddonOu
 };
 
 export interface AddonArgs {
-  /** App name or id. Prefer `App.appId`, which survives a rename. */
+  /** App name or id. Prefer the App's id (`app.id`), which survives a rename. */
   readonly app: pulumi.Input<string>;
   /** Plan, e.g. `heroku-postgresql:essential-0`. A change upgrades in place. */
   readonly plan: pulumi.Input<string>;

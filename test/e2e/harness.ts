@@ -19,6 +19,8 @@ export async function up(
     overrides?: Record<string, string>;
     secrets?: Record<string, string>;
     refresh?: boolean;
+    /** `pulumi preview`: the steps, nothing changed. */
+    preview?: boolean;
   } = {},
 ): Promise<UpResult> {
   const secrets = { ...(await testSecrets()), ...options.secrets };
@@ -29,6 +31,7 @@ export async function up(
     overrides: { ...rehearsalOverrides(stack, "e2e", secrets), ...options.overrides },
     ...(state ? { state } : {}),
     ...(options.refresh ? { refresh: true } : {}),
+    ...(options.preview ? { preview: true } : {}),
   });
 }
 

@@ -10,14 +10,19 @@ import { runTestStack, testSecrets } from "../support/stack";
 const T = "pulumi-nodejs:dynamic/heroku:";
 const TEST_TOKEN = "HRKU-test-authorization-token-61b0";
 
-/** Outputs a real `up` would give the Heroku resources: ids, the OAuth token, add-on names. */
+/**
+ * Outputs a real `up` would give the Heroku resources: ids (an App's, Pipeline's and Addon's
+ * resource id is its uuid, as the providers return it), the OAuth token, add-on names.
+ */
 function upMocks(r: RegisteredResource): MockResult {
   const base = planMocks(r);
   const state = { ...base.state };
+  let id = base.id ?? `${r.name}-id`;
   switch (r.type) {
     case `${T}App`:
+      id = "0b5e7c9e-0000-4000-8000-00000000a990";
       Object.assign(state, {
-        appId: "0b5e7c9e-0000-4000-8000-00000000a990",
+        appId: id,
         webUrl: `https://${String(r.inputs["name"])}-0a1b2c.herokuapp.com/`,
       });
       break;
@@ -25,10 +30,11 @@ function upMocks(r: RegisteredResource): MockResult {
       Object.assign(state, { token: TEST_TOKEN, authorizationId: "auth-id" });
       break;
     case `${T}Addon`:
-      Object.assign(state, { addonId: `${r.name}-id`, name: `${r.name}-heroku-name` });
+      Object.assign(state, { addonId: id, name: `${r.name}-heroku-name` });
       break;
     case `${T}Pipeline`:
-      Object.assign(state, { pipelineId: "pipeline-uuid" });
+      id = "pipeline-uuid";
+      Object.assign(state, { pipelineId: id });
       break;
     case `${T}ConfigVars`:
       Object.assign(state, {
@@ -36,7 +42,7 @@ function upMocks(r: RegisteredResource): MockResult {
       });
       break;
   }
-  return { id: base.id ?? `${r.name}-id`, state };
+  return { id, state };
 }
 
 const PLAIN = [
