@@ -24,6 +24,7 @@ import {
   diffDeclared,
   found,
   gone,
+  halfCreated,
   report,
   seg,
   unlessNotFound,
@@ -222,7 +223,21 @@ export const appProvider: pulumi.dynamic.ResourceProvider<AppInputs, AppOutputs>
       patch["build_stack"] = inputs.stack;
     }
     if (Object.keys(patch).length > 0) {
-      app = await client.patch<HerokuAppBody>(`/apps/${seg(app.id ?? inputs.name)}`, patch);
+      const created = app;
+      try {
+        app = await client.patch<HerokuAppBody>(`/apps/${seg(app.id ?? inputs.name)}`, patch);
+      } catch (err) {
+        // The app exists: report it half-created so that the stack keeps it (the next up's
+        // update sets what is missing) instead of a name the next create finds taken.
+        throw halfCreated(
+          created.id ?? inputs.name,
+          outputsFrom(created, inputs),
+          inputs,
+          `app ${inputs.name} was created, but setting ${Object.keys(patch).join(", ")} failed: ` +
+            `${err instanceof Error ? err.message : String(err)}. It is saved in the stack's ` +
+            "state; the next `pulumi up` sets it.",
+        );
+      }
     }
     return { id: app.id ?? inputs.name, outs: outputsFrom(app, inputs) };
   },

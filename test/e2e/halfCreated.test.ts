@@ -110,3 +110,39 @@ describe("an add-on still provisioning at the deadline", () => {
     expect(env.heroku.state.apps.size).toBe(0);
   });
 });
+
+describe("an app created but not finished (its maintenance PATCH refused)", () => {
+  it("is saved with its real id and __provider, and the next up sets what is missing", async () => {
+    const program = () => {
+      new App("app", { name: "gyana-unfinished", region: "eu", maintenance: true });
+      return {};
+    };
+    const run = (state?: EngineState, refresh = false) =>
+      emulatedUp({ stack: "half", config: {}, secretKeys: [], state, refresh, program });
+    env.heroku.faults.inject({
+      method: "PATCH",
+      path: "/apps/{app}",
+      status: 422,
+      body: { id: "invalid_params", message: "Maintenance cannot be set now." },
+    });
+    const failed = await failure(run());
+    expect(failed.message).toMatch(
+      /app gyana-unfinished was created, but setting maintenance failed: .*Maintenance cannot be set now\./,
+    );
+    const live = env.heroku.state.app("gyana-unfinished");
+    const saved = Object.values(failed.state.resources).find((r) => r.type.endsWith(":App"))!;
+    expect(saved).toMatchObject({
+      id: live.id,
+      initErrors: [expect.stringMatching(/was created/)],
+    });
+    expect(saved.outputs["__provider"]).toBe(saved.inputs["__provider"]);
+    expect(live.maintenance).toBe(false);
+
+    // A refresh reads it; the up then sets maintenance (its diff sees the live value).
+    const next = await run(failed.state, true);
+    expect(next.steps.map((s) => [s.op, s.name])).toEqual([["update", "app"]]);
+    expect(env.heroku.state.app("gyana-unfinished").maintenance).toBe(true);
+    await emulatedDestroy({ state: next.state });
+    expect(env.heroku.state.apps.size).toBe(0);
+  });
+});
