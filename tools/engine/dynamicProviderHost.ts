@@ -218,6 +218,11 @@ export class DynamicProviderHost {
     return this.stderrTail;
   }
 
+  /** The host's process id. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get alive(): boolean {
     return this.exited === undefined && this.child.exitCode === null;
   }

@@ -1,0 +1,84 @@
+// The driver of Pulumi's real dynamic provider host (tools/engine/dynamicProviderHost.ts): what
+// Configure negotiates, one host reused while the environment is unchanged, and no host left
+// running: not after an environment change, not after shutdown, not after its parent is killed.
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  acquireDynamicProviderHost,
+  shutdownDynamicProviderHosts,
+} from "../../tools/engine/dynamicProviderHost";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+function running(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(check: () => boolean, ms = 10_000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return check();
+}
+
+afterAll(async () => {
+  await shutdownDynamicProviderHosts();
+});
+
+describe("Pulumi's dynamic provider host, as the emulated engine drives it", () => {
+  it("answers Configure as the engine expects: no secrets, no preview support", async () => {
+    const { host, release } = await acquireDynamicProviderHost();
+    release();
+    expect(host.protocol).toEqual({
+      acceptSecrets: false,
+      acceptResources: false,
+      supportsPreview: false,
+    });
+  });
+
+  it("is reused while the environment is unchanged and replaced (the old one killed) when it changes", async () => {
+    const first = await acquireDynamicProviderHost();
+    first.release();
+    const again = await acquireDynamicProviderHost();
+    again.release();
+    expect(again.host).toBe(first.host);
+
+    process.env["GYANA_HOST_TEST_MARKER"] = "changed";
+    try {
+      const other = await acquireDynamicProviderHost();
+      other.release();
+      expect(other.host).not.toBe(first.host);
+      expect(await until(() => !running(first.host.pid))).toBe(true);
+    } finally {
+      delete process.env["GYANA_HOST_TEST_MARKER"];
+    }
+    await shutdownDynamicProviderHosts();
+    expect(await until(() => !running(again.host.pid))).toBe(true);
+  });
+
+  it("exits when the process that started it is killed", async () => {
+    const script =
+      'const { acquireDynamicProviderHost } = require("./tools/engine/dynamicProviderHost");' +
+      "acquireDynamicProviderHost().then(({ host }) => { console.log(host.pid); setInterval(() => {}, 1000); });";
+    const parent = spawn(process.execPath, ["--import", "tsx", "-e", script], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const pid = await new Promise<number>((resolve, reject) => {
+      parent.stdout.once("data", (chunk: Buffer) => resolve(Number(String(chunk).trim())));
+      parent.once("exit", (code) => reject(new Error(`parent exited early (${code})`)));
+    });
+    expect(running(pid)).toBe(true);
+    parent.kill("SIGKILL");
+    expect(await until(() => !running(pid))).toBe(true);
+  });
+});
