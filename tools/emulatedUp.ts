@@ -314,7 +314,7 @@ interface Stepped {
 
 /** Runs one emulated `pulumi up` (or, with `preview`, `pulumi preview`) of `options.program`. */
 export async function emulatedUp(options: UpOptions): Promise<UpResult> {
-  const project = options.project ?? "gyana-infra";
+  const project = options.project ?? PROJECT;
   const preview = options.preview ?? false;
   const prior = cloneState(options.state);
   const state = cloneState(options.state);

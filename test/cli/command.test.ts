@@ -142,7 +142,7 @@ describe("stack names", () => {
     );
   });
 
-  it.each(["prod", "gyana/prod", "gyana/gyana-infra/staging"])(
+  it.each(["prod", "gyana/prod", "gyana/gyana/staging"])(
     "accepts %s as a pulumi stack",
     (name) => {
       expect(parseQualifiedStackName(name)).toBe(name);
@@ -154,7 +154,7 @@ describe("stack names", () => {
     (name) => {
       expect(() => parseQualifiedStackName(name)).toThrow(
         new UsageError(
-          `unknown stack "${name}"; allowed: dev, staging, prod, optionally as <org>/<stack> or <org>/gyana-infra/<stack>`,
+          `unknown stack "${name}"; allowed: dev, staging, prod, optionally as <org>/<stack> or <org>/gyana/<stack>`,
         ),
       );
     },

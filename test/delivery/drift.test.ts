@@ -59,10 +59,10 @@ describe("drift report from pulumi preview --json", () => {
   it("reads types and names out of nested URNs, dropping the dynamic-provider prefix", () => {
     expect(
       describeUrn(
-        "urn:pulumi:prod::gyana-infra::gyana:heroku:App$pulumi-nodejs:dynamic/heroku:ConfigVars::prod-config-vars",
+        "urn:pulumi:prod::gyana::gyana:heroku:App$pulumi-nodejs:dynamic/heroku:ConfigVars::prod-config-vars",
       ),
     ).toEqual({ type: "heroku:ConfigVars", name: "prod-config-vars" });
-    expect(describeUrn("urn:pulumi:prod::gyana-infra::gcp:storage/bucket:Bucket::b")).toEqual({
+    expect(describeUrn("urn:pulumi:prod::gyana::gcp:storage/bucket:Bucket::b")).toEqual({
       type: "gcp:storage/bucket:Bucket",
       name: "b",
     });
@@ -111,7 +111,7 @@ describe("drift report from pulumi preview --json", () => {
       steps: [
         {
           op: "update",
-          urn: "urn:pulumi:dev::gyana-infra::pulumi-nodejs:dynamic/heroku:Formation::f",
+          urn: "urn:pulumi:dev::gyana::pulumi-nodejs:dynamic/heroku:Formation::f",
           detailedDiff: { 'processes["a|b"]': { kind: "update-replace" } },
         },
       ],

@@ -52,7 +52,7 @@ beforeAll(async () => {
 async function declare(overrides: Partial<CustomDomainArgs> = {}, c: TestCertificate = cert) {
   let component: CustomDomain | undefined;
   const run = await runUnderMocks({
-    project: "gyana-infra",
+    project: "gyana",
     stack: "prod",
     config: {},
     secretKeys: [],

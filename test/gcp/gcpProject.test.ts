@@ -159,7 +159,7 @@ describe("GcpProject's credentials output", () => {
     let credentials: unknown;
     let secret: boolean | undefined;
     await runUnderMocks({
-      project: "gyana-infra",
+      project: "gyana",
       stack: "test",
       config: {},
       secretKeys: [],

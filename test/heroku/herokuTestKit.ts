@@ -49,7 +49,7 @@ interface RegisterRequestLike {
 export async function secretOutputsOf(declare: () => void): Promise<Record<string, string[]>> {
   const seen: Record<string, string[]> = {};
   await runUnderMocks({
-    project: "gyana-infra",
+    project: "gyana",
     stack: "test",
     config: {},
     secretKeys: [],

@@ -44,7 +44,7 @@ const baseArgs = (): HerokuAppArgs => ({
 
 async function declare(args: HerokuAppArgs): Promise<RegisteredResource[]> {
   const { resources } = await runUnderMocks({
-    project: "gyana-infra",
+    project: "gyana",
     stack: "test",
     config: {},
     secretKeys: [],

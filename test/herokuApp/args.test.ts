@@ -34,7 +34,7 @@ const baseArgs = (): HerokuAppArgs => ({
 
 async function declare(args: HerokuAppArgs): Promise<RegisteredResource[]> {
   const { resources } = await runUnderMocks({
-    project: "gyana-infra",
+    project: "gyana",
     stack: "test",
     config: {},
     secretKeys: [],
@@ -68,7 +68,7 @@ describe("HerokuApp arguments", () => {
     delete file.config["gyana:sendgridApiKey"];
     await expect(
       runUnderMocks({
-        project: "gyana-infra",
+        project: "gyana",
         stack: "staging",
         config: file.config,
         secretKeys: file.secretKeys.filter((k) => k !== "gyana:sendgridApiKey"),

@@ -13,14 +13,14 @@ class Bucket extends pulumi.CustomResource {
   }
 }
 
-const URN = "urn:pulumi:test::gyana-infra::gcp:storage/bucket:Bucket::uploads";
+const URN = "urn:pulumi:test::gyana::gcp:storage/bucket:Bucket::uploads";
 const MESSAGE = `Duplicate resource URN '${URN}'; try giving it a unique name`;
 
 describe("a second registration with the same URN", () => {
   it("fails the mock run with Pulumi's message, and no step runs after it", async () => {
     const stepped: string[] = [];
     const run = runUnderMocks({
-      project: "gyana-infra",
+      project: "gyana",
       stack: "test",
       config: {},
       secretKeys: [],
@@ -55,7 +55,7 @@ describe("a second registration with the same URN", () => {
 
   it("is allowed under another parent or type (a different URN)", async () => {
     const run = await runUnderMocks({
-      project: "gyana-infra",
+      project: "gyana",
       stack: "test",
       config: {},
       secretKeys: [],
@@ -67,9 +67,9 @@ describe("a second registration with the same URN", () => {
       },
     });
     expect(run.resources.map((r) => r.urn)).toEqual([
-      "urn:pulumi:test::gyana-infra::gyana:test:Group::group",
+      "urn:pulumi:test::gyana::gyana:test:Group::group",
       URN,
-      "urn:pulumi:test::gyana-infra::gyana:test:Group$gcp:storage/bucket:Bucket::uploads",
+      "urn:pulumi:test::gyana::gyana:test:Group$gcp:storage/bucket:Bucket::uploads",
     ]);
   });
 });

@@ -22,7 +22,7 @@ const framework = proxyModule as unknown as FrameworkProxy;
 export const UNKNOWN_STRING = framework.unknownStringValue;
 export const UNKNOWN_OBJECT = framework.unknownObjectValue;
 
-export const PROJECT = "gyana-infra";
+export const PROJECT = "gyana";
 
 export function urnOf(stack: string, type: string, name: string): string {
   return `urn:pulumi:${stack}::${PROJECT}::${type}::${name}`;

@@ -81,7 +81,7 @@ describe("the program start of pulumi preview and up", () => {
     expect(hosted.code).toBe(0);
     expect(hosted.logs.filter((log) => log.severity >= 3)).toEqual([]);
     const [root, ...declared] = hosted.resources;
-    expect(root).toMatchObject({ type: "pulumi:pulumi:Stack", name: "gyana-infra-prod" });
+    expect(root).toMatchObject({ type: "pulumi:pulumi:Stack", name: "gyana-prod" });
     const plan = await runTestStack("prod", { secrets });
     const names = (resources: { type: string; name: string }[]) =>
       resources.map((r) => `${r.type} ${r.name}`).sort();

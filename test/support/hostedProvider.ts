@@ -37,7 +37,7 @@ export async function declareAndLoad(
   declare: () => void,
 ): Promise<Map<string, SerializedResource>> {
   const { resources } = await runUnderMocks({
-    project: "gyana-infra",
+    project: "gyana",
     stack: "test",
     config: {},
     secretKeys: [],

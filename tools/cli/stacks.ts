@@ -3,7 +3,7 @@ import { UsageError } from "./usageError";
 
 export const STACKS = ["dev", "staging", "prod"] as const;
 export type StackName = (typeof STACKS)[number];
-export const PROJECT = "gyana-infra";
+export const PROJECT = "gyana";
 
 function unknown(value: string, what: string): UsageError {
   return new UsageError(`unknown stack "${value}"; ${what}`);
@@ -17,7 +17,7 @@ export function parseStackName(value: string): StackName {
 }
 
 /**
- * A stack as the pulumi CLI names it: `prod`, `<org>/prod` or `<org>/gyana-infra/prod` (Pulumi
+ * A stack as the pulumi CLI names it: `prod`, `<org>/prod` or `<org>/gyana/prod` (Pulumi
  * Cloud), the last part one of this project's stacks. Returned as given.
  */
 export function parseQualifiedStackName(value: string): string {
