@@ -142,12 +142,9 @@ describe("stack names", () => {
     );
   });
 
-  it.each(["prod", "gyana/prod", "gyana/gyana/staging"])(
-    "accepts %s as a pulumi stack",
-    (name) => {
-      expect(parseQualifiedStackName(name)).toBe(name);
-    },
-  );
+  it.each(["prod", "gyana/prod", "gyana/gyana/staging"])("accepts %s as a pulumi stack", (name) => {
+    expect(parseQualifiedStackName(name)).toBe(name);
+  });
 
   it.each(["production", "gyana/production", "gyana/other-project/prod", "a/b/c/prod", "../prod"])(
     "refuses %s",
