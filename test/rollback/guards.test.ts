@@ -4,6 +4,7 @@
 // at 2 a.m.
 import { describe, expect, it } from "vitest";
 import { Client } from "pg";
+import { HerokuClient } from "../../providers/heroku/client";
 import { EXPECTED_PLAN } from "./fixtures";
 import { APP, djangoOutput, migrateCommands, useRollbackWorld } from "./harness";
 
@@ -302,5 +303,52 @@ describe("a plan for 2 a.m.", () => {
     expect(verbose.out.join("\n")).toContain(
       `7. roll the code back to v41 and wait for its release to succeed (POST /apps/${APP}/releases {"release": "${world.ids()[41]}"})`,
     );
+  });
+});
+
+describe("ids from Heroku's answers", () => {
+  // An id of `..` in an answer, percent-encoded with encodeURIComponent, stays `..`, and every URL
+  // parser resolves it as "the parent": `/releases/../config-vars` would read the app's current
+  // config vars. Ids are checked to be uuids (Heroku's schema) before a path is built from them.
+  it("refuses a target release whose id is not a uuid, before reading the database or changing anything", async () => {
+    const client = new HerokuClient({ token: world.emu().token, baseUrl: world.emu().url });
+    const releases = await client.list<{ id: string; version: number }>(`/apps/${APP}/releases`);
+    world.emu().faults.inject({
+      method: "GET",
+      path: `/apps/${APP}/releases`,
+      status: 200,
+      body: releases.map((r) => (r.version === 41 ? { ...r, id: ".." } : r)),
+    });
+    world.emu().resetCounts();
+    const run = await rollback([...EXECUTE, "--allow-zero", "nodes"]);
+    expect(run.code).toBe(1);
+    expect(run.err.at(-1)).toBe(
+      `error: Heroku API returned ".." as the id of release v41 of ${APP}; expected a uuid`,
+    );
+    expect(run.out).toEqual([]);
+    expect(world.emu().requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /apps/${APP}/releases`,
+    ]);
+  });
+
+  it("refuses a one-off dyno whose id is not a uuid instead of polling another path", async () => {
+    // The dyno's log never shows an exit line, so the command waits for the dyno by its id.
+    world.emu().faults.inject({
+      method: "POST",
+      path: `/apps/${APP}/dynos`,
+      status: 201,
+      body: { id: "..", name: "run.7777", state: "starting", type: "run" },
+    });
+    const run = await rollback([...EXECUTE, "--allow-zero", "nodes"]);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(
+      `FAILED: Heroku API returned ".." as the id of one-off dyno run.7777 of ${APP}; expected a uuid`,
+    );
+    expect(
+      world
+        .emu()
+        .requests.filter((r) => r.method === "GET" && r.path.startsWith(`/apps/${APP}/dynos`)),
+    ).toEqual([]);
+    expect(world.emu().state.app(APP).maintenance).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 // Heroku releases as the operator commands see them: listing an app's history in version order,
 // finding the current one, describing one in a line, and waiting for a release phase to end.
 import type { HerokuClient } from "../../providers/heroku/client";
+import { apiId, seg } from "../../providers/heroku/providerKit";
 import { appPath } from "./cli";
 import { describeWait, pollUntil, type Clock } from "./poll";
 
@@ -20,6 +21,14 @@ export interface Release {
 
 /** Heroku waits up to 20 min for a release phase (terraform-provider-heroku does the same). */
 export const RELEASE_PHASE_TIMEOUT_MS = 20 * 60_000;
+
+/**
+ * `/apps/{app}/releases/{id}` for a release id taken from an API answer, checked to be a uuid
+ * first: an id of `..` would otherwise resolve to another path.
+ */
+export function releasePath(app: string, id: unknown, what: string): string {
+  return `${appPath(app)}/releases/${seg(apiId(id, what))}`;
+}
 
 /** Every release of `app` (all pages), oldest first. */
 export async function listReleases(client: HerokuClient, app: string): Promise<Release[]> {
@@ -54,8 +63,9 @@ export function waitForRelease(
   clock: Clock,
   options: { timeoutMs?: number; onWait?: (release: Release, waited: string) => void } = {},
 ): Promise<Release> {
+  const path = releasePath(app, releaseId, `the new release of ${app}`);
   return pollUntil(
-    () => client.get<Release>(`${appPath(app)}/releases/${encodeURIComponent(releaseId)}`),
+    () => client.get<Release>(path),
     (release) => release.status !== "pending",
     clock,
     {

@@ -6,7 +6,7 @@ import { EXIT } from "../cli/exitCodes";
 import { appPath, confirm, RefusedError, UsageError, type Io } from "../release/cli";
 import { withMaintenance, maintenanceState } from "../release/maintenance";
 import type { Clock } from "../release/poll";
-import { describeRelease, listReleases, type Release } from "../release/releases";
+import { describeRelease, listReleases, releasePath, type Release } from "../release/releases";
 import { herokuAppForStack } from "../release/stackApp";
 import { parseRollbackArgs, resumeCommand, ROLLBACK_USAGE, type RollbackArgs } from "./args";
 import { changedConfigVarNames, configVarLines, type ConfigVarChange } from "./configVars";
@@ -247,7 +247,7 @@ async function configVarChange(
 ): Promise<ConfigVarChange> {
   try {
     const targetVars = await client.get<Record<string, string | null>>(
-      `${appPath(app)}/releases/${encodeURIComponent(target.id)}/config-vars`,
+      `${releasePath(app, target.id, `release v${target.version} of ${app}`)}/config-vars`,
     );
     return {
       kind: "compared",

@@ -3,6 +3,7 @@
 // from the dyno's own log: `heroku[run.N]: Process exited with status X`.
 import type { HerokuClient } from "../../providers/heroku/client";
 import { isNotFound } from "../../providers/heroku/client";
+import { apiId, seg } from "../../providers/heroku/providerKit";
 import { appPath } from "../release/cli";
 import { describeWait, pollUntil, type Clock } from "../release/poll";
 
@@ -121,10 +122,11 @@ export async function runOneOffDyno(
 
   // The stream closed early (a dropped connection, or a log router that does not tail): wait
   // for the dyno to be gone, then read its whole log once more.
+  const dynoPath = `${appPath(app)}/dynos/${seg(apiId(dyno.id, `one-off dyno ${dyno.name} of ${app}`))}`;
   await pollUntil(
     async () => {
       try {
-        return await client.get<Dyno>(`${appPath(app)}/dynos/${encodeURIComponent(dyno.id)}`);
+        return await client.get<Dyno>(dynoPath);
       } catch (error) {
         if (isNotFound(error)) return null;
         throw error;

@@ -1,5 +1,6 @@
 // The pure core of the rollback: from an app's release history and the migrations table's
 // answer to a plan of exact steps. No I/O here, so every edge is a unit test.
+import { apiId } from "../../providers/heroku/providerKit";
 import type { Release } from "../release/releases";
 import { isAppLabel, isMigrationName } from "./djangoNames";
 import type { ConfigVarChange } from "./configVars";
@@ -64,6 +65,8 @@ export function resolveTarget(releases: Release[], version: number, app: string)
   if (target.eligible_for_rollback === false) {
     throw new PlanError(`Heroku says v${version} of ${app} is not eligible for rollback.`);
   }
+  // The id goes into the rollback's request and a path: it must be what Heroku's schema says.
+  apiId(target.id, `release v${version} of ${app}`);
   // Versions and creation times rise together; taking the earliest time anyway keeps the
   // cut-off on the safe side if a clock ever disagreed.
   const cutoffRelease = undone.reduce((earliest, r) =>
