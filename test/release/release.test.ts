@@ -154,6 +154,35 @@ describe("--execute", () => {
     expect(prod().maintenance).toBe(true);
   });
 
+  it("refuses a new release whose id is not a uuid instead of polling another path", async () => {
+    // Percent-encoded, `..` stays `..`, and `/apps/gyana-beta/releases/..` is read as
+    // `/apps/gyana-beta/`: the app's own answer, taken for the release's.
+    world.emu().faults.inject({
+      method: "GET",
+      path: "/pipeline-promotions/{pipeline_promotion}/promotion-targets",
+      status: 200,
+      times: Infinity,
+      body: [
+        {
+          app: { id: prod().id },
+          error_message: null,
+          id: "7b0b9b8e-7c7e-4c55-9e55-3c1c7d0e8d11",
+          pipeline_promotion: { id: "0c8f3c34-2c9d-4c1e-8d7e-5a1b2c3d4e5f" },
+          release: { id: ".." },
+          status: "succeeded",
+        },
+      ],
+    });
+    const run = await release(["--from", "staging", "--to", "prod", "--execute", "--yes"]);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(
+      'error: Heroku API returned ".." as the id of the new release of gyana-beta; expected a uuid',
+    );
+    const reads = world.emu().requests.filter((r) => r.method === "GET");
+    expect(reads.filter((r) => r.path.startsWith("/apps/gyana-beta/releases/"))).toEqual([]);
+    expect(reads.at(-1)!.path).toMatch(/^\/pipeline-promotions\/[0-9a-f-]+\/promotion-targets$/);
+  });
+
   it("refuses without --yes when there is no terminal, changing nothing", async () => {
     const run = await release(["--from", "staging", "--to", "prod", "--execute"]);
     expect(run.code).toBe(1);
@@ -225,6 +254,17 @@ describe("refusals", () => {
     expect(unknown.err[0]).toMatch(
       /^error: unknown stack "qa"; allowed: dev, staging, prod \(or pass --from-app <name>\)\n\nUsage:/,
     );
+    for (const [option, hostile] of [
+      ["--to-app", ".."],
+      ["--from-app", "gyana-release/releases"],
+    ] as const) {
+      const other = option === "--to-app" ? ["--from", "staging"] : ["--to", "prod"];
+      const run = await release([...other, option, hostile]);
+      expect(run.code).toBe(2);
+      expect(run.err[0]).toContain(
+        `error: ${option} ${JSON.stringify(hostile)} is not a Heroku app; allowed: an app name`,
+      );
+    }
     expect(world.emu().requests).toEqual([]);
   });
 });

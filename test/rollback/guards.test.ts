@@ -119,6 +119,18 @@ describe("the command line", () => {
     expect(world.emu().requests).toEqual([]);
   });
 
+  it("refuses an --app that is not an app name or id, before any request", async () => {
+    for (const hostile of ["..", "", "gyana-beta/releases"]) {
+      const run = await rollback(["--app", hostile, "--to", "41"]);
+      expect(run.code).toBe(2);
+      expect(run.err[0]).toContain(
+        `error: --app ${JSON.stringify(hostile)} is not a Heroku app; allowed: an app name ` +
+          "(3-30 of a-z, 0-9, -, starting with a letter) or a Heroku id (uuid)\n\nUsage:",
+      );
+    }
+    expect(world.emu().requests).toEqual([]);
+  });
+
   it("never suggests a database URL from the shell when it says how to resume", async () => {
     world.emu().state.onDyno = (command) =>
       command.includes(" projects ")

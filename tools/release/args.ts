@@ -2,7 +2,7 @@
 // shared convention (tools/cli: -h/--help, exit codes, unknown flags named).
 import { defineCommand, EXIT, parseCommandLine, usage } from "../cli/command";
 import { parseStackName } from "../cli/stacks";
-import { UsageError } from "./cli";
+import { appOption, UsageError } from "./cli";
 
 export const RELEASE_COMMAND = defineCommand({
   command: "npm run release --",
@@ -98,8 +98,8 @@ export function parseReleaseArgs(argv: string[]): ReleaseArgs {
   const args: ReleaseArgs = {
     from: stack(values.from, "--from-app"),
     to: stack(values.to, "--to-app"),
-    fromApp: values["from-app"],
-    toApp: values["to-app"],
+    fromApp: appOption("--from-app", values["from-app"]),
+    toApp: appOption("--to-app", values["to-app"]),
     json: values.json === true,
     execute: values.execute === true,
     maintenance: values.maintenance === true,

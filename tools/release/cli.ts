@@ -2,7 +2,8 @@
 // operator (injectable, so tests capture output and answer prompts), refusals, and the
 // confirmation gate in front of every change. Parsing, help and exit codes are tools/cli's.
 import { createInterface } from "node:readline/promises";
-import { seg } from "../../providers/heroku/providerKit";
+import { hasShape, seg, shapeRule, type HerokuShape } from "../../providers/heroku/providerKit";
+import { UsageError } from "../cli/usageError";
 
 /** The operator's terminal. Tests pass one that records lines and scripts answers. */
 export interface Io {
@@ -17,7 +18,7 @@ export interface Io {
 }
 
 // Bad arguments: the command prints the message and its usage, and exits 2 (tools/cli).
-export { UsageError } from "../cli/usageError";
+export { UsageError };
 
 /** The command will not act (unsafe state, no confirmation): exits 1 having changed nothing. */
 export class RefusedError extends Error {
@@ -75,4 +76,19 @@ export function shellQuote(arg: string): string {
 /** `{app}` segment of an API path. */
 export function appPath(app: string): string {
   return `/apps/${seg(app)}`;
+}
+
+/** What Heroku accepts as `{app_identity}` in a path (the Platform API schema: name or id). */
+const APP_IDENTITY: readonly HerokuShape[] = ["appName", "uuid"];
+
+/**
+ * An app named on the command line (`--app`, `--from-app`, `--to-app`), checked by shape before
+ * it reaches a path: `..` or `gyana-beta/releases` is a usage error naming the option, not a
+ * request to another endpoint.
+ */
+export function appOption(option: string, value: string | undefined): string | undefined {
+  if (value === undefined || hasShape(value, APP_IDENTITY)) return value;
+  throw new UsageError(
+    `${option} ${JSON.stringify(value)} is not a Heroku app; allowed: ${shapeRule(APP_IDENTITY)}`,
+  );
 }

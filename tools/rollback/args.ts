@@ -2,7 +2,7 @@
 // Parsed by the shared convention (tools/cli: -h/--help, exit codes, unknown flags named).
 import { defineCommand, EXIT, parseCommandLine, usage } from "../cli/command";
 import { parseStackName } from "../cli/stacks";
-import { shellQuote, UsageError } from "../release/cli";
+import { appOption, shellQuote, UsageError } from "../release/cli";
 import { isAppLabel } from "./djangoNames";
 import { parseSince, parseVersion, PlanError } from "./plan";
 
@@ -100,7 +100,7 @@ export function parseRollbackArgs(argv: string[]): RollbackArgs {
   }
   const args: RollbackArgs = {
     stack,
-    app: values.app,
+    app: appOption("--app", values.app),
     databaseUrl: values["database-url"],
     noSsl: values["no-ssl"] === true,
     json: values.json === true,
