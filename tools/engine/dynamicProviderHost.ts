@@ -280,9 +280,7 @@ export class DynamicProviderHost {
   /** Check: olds are the old *inputs* (empty for a create or a replacement), news the new ones. */
   async check(urn: string, olds: Props, news: Props): Promise<CheckResult> {
     const request = new proto.CheckRequest();
-    request.setUrn(urn);
-    request.setName(nameOf(urn));
-    request.setType(typeOf(urn));
+    address(request, urn);
     request.setOlds(toStruct(olds));
     request.setNews(toStruct(news));
     const response = await this.call<providerProto.CheckRequest, providerProto.CheckResponse>(
@@ -306,10 +304,8 @@ export class DynamicProviderHost {
     oldInputs: Props,
   ): Promise<DiffResult> {
     const request = new proto.DiffRequest();
+    address(request, urn);
     request.setId(id);
-    request.setUrn(urn);
-    request.setName(nameOf(urn));
-    request.setType(typeOf(urn));
     request.setOlds(toStruct(olds));
     request.setNews(toStruct(news));
     request.setOldInputs(toStruct(oldInputs));
@@ -330,9 +326,7 @@ export class DynamicProviderHost {
 
   async create(urn: string, properties: Props): Promise<{ id: string; properties: Props }> {
     const request = new proto.CreateRequest();
-    request.setUrn(urn);
-    request.setName(nameOf(urn));
-    request.setType(typeOf(urn));
+    address(request, urn);
     request.setProperties(toStruct(properties));
     const response = await this.call<providerProto.CreateRequest, providerProto.CreateResponse>(
       "create",
@@ -349,10 +343,8 @@ export class DynamicProviderHost {
     inputs: Props,
   ): Promise<{ id: string; properties: Props; inputs: Props | undefined }> {
     const request = new proto.ReadRequest();
+    address(request, urn);
     request.setId(id);
-    request.setUrn(urn);
-    request.setName(nameOf(urn));
-    request.setType(typeOf(urn));
     request.setProperties(toStruct(properties));
     request.setInputs(toStruct(inputs));
     const response = await this.call<providerProto.ReadRequest, providerProto.ReadResponse>(
@@ -375,10 +367,8 @@ export class DynamicProviderHost {
     oldInputs: Props,
   ): Promise<{ properties: Props }> {
     const request = new proto.UpdateRequest();
+    address(request, urn);
     request.setId(id);
-    request.setUrn(urn);
-    request.setName(nameOf(urn));
-    request.setType(typeOf(urn));
     request.setOlds(toStruct(olds));
     request.setNews(toStruct(news));
     request.setOldInputs(toStruct(oldInputs));
@@ -392,10 +382,8 @@ export class DynamicProviderHost {
   /** Delete: properties are the old outputs. */
   async delete(urn: string, id: string, properties: Props, oldInputs: Props): Promise<void> {
     const request = new proto.DeleteRequest();
+    address(request, urn);
     request.setId(id);
-    request.setUrn(urn);
-    request.setName(nameOf(urn));
-    request.setType(typeOf(urn));
     request.setProperties(toStruct(properties));
     request.setOldInputs(toStruct(oldInputs));
     await this.call("delete", request);
@@ -459,6 +447,16 @@ function forwardLines(
 }
 
 /** `urn:pulumi:<stack>::<project>::<type>::<name>` → name. */
+/** The URN, name and type every resource request carries, the name and type read from the URN. */
+function address(
+  request: { setUrn(v: string): unknown; setName(v: string): unknown; setType(v: string): unknown },
+  urn: string,
+): void {
+  request.setUrn(urn);
+  request.setName(nameOf(urn));
+  request.setType(typeOf(urn));
+}
+
 function nameOf(urn: string): string {
   return urn.split("::").slice(3).join("::");
 }
