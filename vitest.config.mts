@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -7,6 +8,15 @@ export default defineConfig({
     globalSetup: ["test/support/tempDirGuard.ts"],
     // Pulumi's closure serializer fails under worker threads ("Trace events are unavailable").
     pool: "forks",
+    // Test files share worker processes and the modules loaded in them: @pulumi/pulumi and the
+    // providers load, and each provider's closure is serialized, once per worker instead of once
+    // per file (that was most of the suite's CPU). test/support/fileIsolation.ts gives every file
+    // back the process environment it started with (docs/benchmarks.md has the figures).
+    isolate: false,
+    setupFiles: ["test/support/fileIsolation.ts"],
+    // Vitest's default is one worker per core but one; on 2 cores that ran the files one at a
+    // time while most of them wait on child processes (provider hosts, PostgreSQL, commands).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // Provider progress and placeholder warnings are expected; show them only when a test fails.
     silent: "passed-only",
     testTimeout: 60_000,
