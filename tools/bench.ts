@@ -23,6 +23,10 @@ const SECTIONS: Record<string, Section> = {
     run: async () => (await import("./bench/herokuProviders")).benchHerokuProviders(),
   },
   e2e: { title: "Emulated up (prod)", run: async () => (await import("./bench/e2e")).benchE2e() },
+  ci: {
+    title: "Test suite and CI (the last bash .ci/run)",
+    run: async () => (await import("./bench/ci")).benchCi(),
+  },
   domain: {
     title: "Custom domain (Heroku + GoDaddy requests)",
     run: async () => (await import("./bench/customDomain")).benchCustomDomain(),
