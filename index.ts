@@ -52,6 +52,7 @@ const herokuApp = new HerokuApp("app", {
   serviceAccountEmail: gcpProject.serviceAccountEmail,
   googleCredentials: gcpProject.credentialsJson,
   bucketName: gcpProject.bucketName,
+  redisTlsBuildpackUrl: gcpProject.redisTlsBuildpackUrl,
   secrets: {
     hellonextSsoToken: requiredSecret("hellonextSsoToken"),
     honeybadgerApiKey: requiredSecret("honeybadgerApiKey"),

@@ -1,6 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { apiSlug, emailOrRoleSlug } from "./resourceNames";
+import { PublicBuildpack } from "./publicBuildpack";
 
 /** The runbook's roles for every developer. */
 export const DEVELOPER_ROLES = [
@@ -69,6 +70,8 @@ export class GcpProject extends pulumi.ComponentResource {
   public readonly credentialsJson: pulumi.Output<string>;
   /** The upload bucket's name, for GS_BUCKET_NAME. */
   public readonly bucketName: pulumi.Output<string>;
+  /** Public https URL of the Redis TLS buildpack archive, for the app's buildpack list. */
+  public readonly redisTlsBuildpackUrl: pulumi.Output<string>;
 
   constructor(name: string, args: GcpProjectArgs, opts?: pulumi.ComponentResourceOptions) {
     super("gyana:gcp:Project", name, {}, opts);
@@ -157,12 +160,21 @@ export class GcpProject extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // The project's only public bucket: the Redis TLS buildpack Heroku fetches (docs/redis-tls.md).
+    const buildpacks = new PublicBuildpack(
+      `${name}-buildpacks`,
+      { project, location: args.bucket.location, protect },
+      { parent: this },
+    );
+
     this.serviceAccountEmail = account.email;
     this.credentialsJson = pulumi.secret(
       newestKey.privateKey.apply((key) => Buffer.from(key, "base64").toString("utf8")),
     );
     this.bucketName = bucket.name;
+    this.redisTlsBuildpackUrl = buildpacks.redisTlsUrl;
     this.registerOutputs({
+      redisTlsBuildpackUrl: this.redisTlsBuildpackUrl,
       serviceAccountEmail: this.serviceAccountEmail,
       credentialsJson: this.credentialsJson,
       bucketName: this.bucketName,

@@ -1,11 +1,13 @@
 // The whole Gyana app on Heroku, as the runbook's "Heroku" section sets it up by hand: the app
 // (EU), Heroku Postgres and Heroku Redis, the three buildpacks in order, the config vars (plain
 // and secret kept apart so previews stay readable), the formation, the app's place in the `gyana`
-// pipeline, the REDIS_URL TLS parameter, and Honeybadger deploy tracking + log drain.
+// pipeline, and Honeybadger deploy tracking + log drain.
 //
-// Nothing here waits for add-on provisioning except the REDIS_URL parameter, which needs the URL
-// the Redis add-on sets: config vars, buildpacks, formation and the Honeybadger hooks depend only
-// on the app, so a fresh `up` takes about as long as the slowest add-on.
+// The runbook's `?ssl_cert_reqs=none` on REDIS_URL comes from a buildpack of this repository that
+// adds it at every dyno start (docs/redis-tls.md): Heroku refuses writes to an add-on's config vars.
+//
+// Nothing here waits for add-on provisioning: config vars, buildpacks, formation and the Honeybadger
+// hooks depend only on the app, so a fresh `up` takes about as long as the slowest add-on.
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import {
@@ -29,9 +31,6 @@ export const DEFAULT_BUILDPACKS: readonly string[] = [
   "heroku/python",
   "https://github.com/buyersight/heroku-google-application-credentials-buildpack.git",
 ];
-
-/** Query parameter the app's Redis clients need on REDIS_URL (self-signed TLS certificates). */
-export const REDIS_TLS_PARAM = "ssl_cert_reqs=none";
 
 const DEFAULTS = {
   region: "eu",
@@ -73,7 +72,7 @@ export const SECRET_VAR_NAMES = [
   "SENDGRID_API_KEY",
 ] as const;
 
-/** Vars the add-ons own: the program never sets them (REDIS_URL only gets its TLS parameter). */
+/** Vars the add-ons own: the program never sets them (Heroku refuses: "Cannot overwrite attachment values"). */
 const ADDON_VAR_NAMES = ["DATABASE_URL", "REDIS_URL"];
 
 /** The secrets from stack config that become config vars. */
@@ -110,6 +109,11 @@ export interface HerokuAppArgs {
   readonly addons: { readonly postgres: { plan: string }; readonly redis: { plan: string } };
   /** Buildpacks in run order. Default {@link DEFAULT_BUILDPACKS}. */
   readonly buildpacks?: readonly string[];
+  /**
+   * Public https URL of the Redis TLS buildpack archive (GcpProject output), appended to the
+   * buildpacks: it adds `ssl_cert_reqs=none` to a rediss:// REDIS_URL at every dyno start.
+   */
+  readonly redisTlsBuildpackUrl: pulumi.Input<string>;
   /** Process type → dyno quantity and size; any type of the Procfile (web, worker, priority, beat). */
   readonly formation: Readonly<Record<string, { quantity: number; size: string }>>;
   /**
@@ -276,22 +280,17 @@ export class HerokuApp extends pulumi.ComponentResource {
       },
       child,
     );
-    // Heroku rewrites REDIS_URL on rotation/failover; this keeps `?ssl_cert_reqs=none` on it
-    // (docs/redis-tls.md). The only resource that waits for an add-on. `source` names the add-on
-    // AND its plan: an in-place plan change moves the data to a new instance with a new REDIS_URL,
-    // so the parameter is applied again in the same `up`.
-    new ConfigVarQuerySuffix(
-      `${name}-redis-tls`,
-      {
-        app: appRef,
-        name: "REDIS_URL",
-        param: REDIS_TLS_PARAM,
-        source: pulumi.interpolate`${redis.id}:${redis.plan}`,
-      },
+    // Retired, inert: kept declared so that stacks made when it PATCHed REDIS_URL leave it behind
+    // without a write (providers/heroku/configVarQuerySuffix.ts, docs/redis-tls.md).
+    new ConfigVarQuerySuffix(`${name}-redis-tls`, { app: appRef }, child);
+
+    // The Redis TLS buildpack last: .profile.d scripts are sourced in file-name order whatever the
+    // buildpack order, so its place only keeps the runbook's three at their positions.
+    new Buildpacks(
+      `${name}-buildpacks`,
+      { app: appRef, buildpacks: [...buildpacks, args.redisTlsBuildpackUrl] },
       child,
     );
-
-    new Buildpacks(`${name}-buildpacks`, { app: appRef, buildpacks }, child);
 
     const secretKey =
       args.secretKey ??

@@ -1,113 +1,27 @@
-// Keeps a query parameter on a config var that an add-on owns: the app needs
-// `REDIS_URL=<add-on URL>?ssl_cert_reqs=none` (Heroku Key-Value Store uses self-signed TLS
-// certificates), but Heroku sets REDIS_URL and rewrites it on credential rotation, failover and
-// maintenance, dropping the parameter. See docs/redis-tls.md.
+// RETIRED: `ConfigVarQuerySuffix` used to PATCH REDIS_URL to append `?ssl_cert_reqs=none`. Heroku
+// refuses every write of a config var an add-on attachment provides ("Cannot overwrite attachment
+// values REDIS_URL."), so it could never work; the parameter now comes from the Redis TLS
+// buildpack at dyno start (docs/redis-tls.md). This file keeps only what stacks made with the old
+// resource need to leave it behind without touching REDIS_URL.
 //
-// The resource does not own the value (ConfigVars does not either): it owns one fact, "the live
-// value carries the parameter". `read` reports that fact (`applied`), so a refresh after a
-// rotation shows drift and the next diff asks for an update, which re-appends the parameter to
-// whatever URL Heroku set. It never writes a value it made up and never blanks the var: if the
-// var is missing it waits for the add-on to set it (create) or reports `present: false` (read).
+// Why the resource is still declared (as `app-redis-tls`, same type, same name): Pulumi runs a
+// dynamic resource's delete with the provider code saved in its STATE, not the program's. The old
+// code's delete strips the parameter from REDIS_URL with a PATCH whenever the live URL carries it,
+// and Heroku answers that PATCH with 422, so simply dropping the declaration would fail the `up`
+// that removes it. Declared with this provider instead, an old entry gets one `update` (no API
+// call) that saves this code in its state; from then on, read, update and delete make no API
+// call at all. New stacks get an inert entry the same way. Once every stack has run `up` with this
+// version, the declaration can be dropped: the delete that follows is this file's, a no-op.
 import * as pulumi from "@pulumi/pulumi";
-import { herokuClientFromEnv } from "./client";
-import {
-  Failures,
-  diffDeclared,
-  envMs,
-  gone,
-  pollUntil,
-  report,
-  seg,
-  unlessNotFound,
-} from "./providerKit";
 
 export interface ConfigVarQuerySuffixInputs {
-  /** App name or id. */
+  /** App name or id (kept for the record; nothing is read or written). */
   app: string;
-  /** Config var to keep suffixed, e.g. `REDIS_URL`. */
-  name: string;
-  /** One `key=value` query parameter, e.g. `ssl_cert_reqs=none`. */
-  param: string;
-  /**
-   * What sets the var, e.g. the Redis add-on's id. Only a trigger: a new add-on means a new URL,
-   * so the parameter is applied again. Optional.
-   */
-  source?: string;
 }
 
 export interface ConfigVarQuerySuffixOutputs extends ConfigVarQuerySuffixInputs {
-  /** The live value carries the parameter. False after Heroku rewrote the var. */
-  applied: boolean;
-  /** The var exists on the app. */
-  present: boolean;
-}
-
-type ConfigVarsBody = Record<string, string | null>;
-
-const NAME_PATTERN = /^\w+$/;
-const PARAM_PATTERN = /^[\w.-]+=[\w.%-]*$/;
-
-/** `value` with `param` in its query: appended with `?` or `&`, or replacing the same key. */
-export function withQueryParam(value: string, param: string): string {
-  const key = param.slice(0, param.indexOf("="));
-  const hash = value.indexOf("#");
-  const fragment = hash >= 0 ? value.slice(hash) : "";
-  const base = hash >= 0 ? value.slice(0, hash) : value;
-  const q = base.indexOf("?");
-  if (q < 0) return `${base}?${param}${fragment}`;
-  const pairs = base
-    .slice(q + 1)
-    .split("&")
-    .filter((p) => p !== "");
-  const at = pairs.findIndex((p) => p === key || p.startsWith(`${key}=`));
-  if (at >= 0) pairs[at] = param;
-  else pairs.push(param);
-  return `${base.slice(0, q)}?${pairs.join("&")}${fragment}`;
-}
-
-/** The value carries exactly `param` in its query. */
-export function hasQueryParam(value: string, param: string): boolean {
-  return withQueryParam(value, param) === value;
-}
-
-function outputsFrom(
-  inputs: ConfigVarQuerySuffixInputs,
-  value: string | null | undefined,
-): ConfigVarQuerySuffixOutputs {
-  const present = typeof value === "string" && value !== "";
-  const out: ConfigVarQuerySuffixOutputs = {
-    app: inputs.app,
-    name: inputs.name,
-    param: inputs.param,
-    applied: present && hasQueryParam(value, inputs.param),
-    present,
-  };
-  if (inputs.source !== undefined) out.source = inputs.source;
-  return out;
-}
-
-/** Waits for the var (an add-on sets it once provisioned), then adds the parameter if missing. */
-async function apply(inputs: ConfigVarQuerySuffixInputs): Promise<ConfigVarQuerySuffixOutputs> {
-  const client = herokuClientFromEnv();
-  const path = `/apps/${seg(inputs.app)}/config-vars`;
-  const current = await pollUntil<string>({
-    what: `${inputs.name} on ${inputs.app} (set by its add-on)`,
-    deadlineMs: envMs("HEROKU_ADDON_CONFIG_DEADLINE_MS", 300_000),
-    intervalMs: envMs("HEROKU_POLL_INTERVAL_MS", 2_000),
-    maxIntervalMs: envMs("HEROKU_POLL_MAX_INTERVAL_MS", 15_000),
-    probe: async () => {
-      const vars = await client.get<ConfigVarsBody>(path);
-      const value = vars[inputs.name];
-      return typeof value === "string" && value !== ""
-        ? { done: true, value, status: "set" }
-        : { done: false, value: "", status: "not set yet" };
-    },
-  });
-  if (hasQueryParam(current, inputs.param)) return outputsFrom(inputs, current);
-  const vars = await client.patch<ConfigVarsBody>(path, {
-    [inputs.name]: withQueryParam(current, inputs.param),
-  });
-  return outputsFrom(inputs, vars[inputs.name]);
+  /** Marks state written by this retired provider; old entries lack it and get one update. */
+  retired: true;
 }
 
 export const configVarQuerySuffixProvider: pulumi.dynamic.ResourceProvider<
@@ -115,107 +29,52 @@ export const configVarQuerySuffixProvider: pulumi.dynamic.ResourceProvider<
   ConfigVarQuerySuffixOutputs
 > = {
   async check(_olds, news) {
-    const failures = new Failures();
-    failures.identity(news, "app", ["appName", "uuid"]);
-    failures.string(news, "name", { pattern: NAME_PATTERN, rule: "must match ^\\w+$" });
-    failures.string(news, "param", {
-      pattern: PARAM_PATTERN,
-      rule: "must be one key=value query parameter, e.g. ssl_cert_reqs=none",
-    });
-    failures.optionalString(news, "source");
-    return failures.result(news);
+    return { inputs: news };
   },
 
-  async diff(_id, olds, news) {
-    const declared = diffDeclared<ConfigVarQuerySuffixInputs>(olds, news, {
-      fields: ["app", "name", "param", "source"],
-      replaceKeys: ["app", "name"],
-    });
-    // The refreshed state says the live value lost the parameter: apply it again.
-    const lost = olds.applied === false;
-    return { ...declared, changes: declared.changes || lost };
+  async diff(_id, olds) {
+    // An entry made by the old provider (no `retired` mark) is updated once, so that its state
+    // holds this code; inputs no longer matter.
+    const legacy = (olds as Partial<ConfigVarQuerySuffixOutputs>).retired !== true;
+    return { changes: legacy, replaces: [], deleteBeforeReplace: false };
   },
 
   async create(inputs) {
-    const outs = await apply(inputs);
-    return { id: `${inputs.app}/${inputs.name}`, outs };
+    return { id: `${inputs.app}/REDIS_URL`, outs: { app: inputs.app, retired: true } };
   },
 
   async read(id, props) {
-    if (!props?.app) throw new Error("ConfigVarQuerySuffix read needs its inputs");
-    const client = herokuClientFromEnv();
-    const vars = await unlessNotFound(() =>
-      client.get<ConfigVarsBody>(`/apps/${seg(props.app)}/config-vars`),
-    );
-    if (!vars) return gone();
-    const outs = outputsFrom(props, vars[props.name]);
-    if (!outs.applied) {
-      report(
-        outs.present
-          ? `${props.name} on ${props.app} lost \`${props.param}\` (rewritten by Heroku); up will add it again`
-          : `${props.name} is not set on ${props.app}`,
-      );
-    }
-    return { id, props: outs };
+    return { id, props: { app: props?.app ?? "", retired: true } };
   },
 
   async update(_id, _olds, news) {
-    return { outs: await apply(news) };
+    return { outs: { app: news.app, retired: true } };
   },
 
-  async delete(_id, props) {
-    // Give the var back as Heroku set it: drop the parameter, never the var.
-    const client = herokuClientFromEnv();
-    const path = `/apps/${seg(props.app)}/config-vars`;
-    const vars = await unlessNotFound(() => client.get<ConfigVarsBody>(path));
-    const value = vars?.[props.name];
-    if (typeof value !== "string" || !hasQueryParam(value, props.param)) return;
-    const stripped = withoutQueryParam(value, props.param);
-    await unlessNotFound(() => client.patch(path, { [props.name]: stripped }));
+  async delete() {
+    // Nothing to give back: REDIS_URL belongs to the add-on (Heroku refuses writes to it and sets
+    // it itself), and the parameter lives only in each dyno's environment (the buildpack).
   },
 };
 
-/** `value` without the `param` pair (and without a `?` left empty). */
-export function withoutQueryParam(value: string, param: string): string {
-  const hash = value.indexOf("#");
-  const fragment = hash >= 0 ? value.slice(hash) : "";
-  const base = hash >= 0 ? value.slice(0, hash) : value;
-  const q = base.indexOf("?");
-  if (q < 0) return value;
-  const pairs = base
-    .slice(q + 1)
-    .split("&")
-    .filter((p) => p !== "" && p !== param);
-  return `${base.slice(0, q)}${pairs.length > 0 ? `?${pairs.join("&")}` : ""}${fragment}`;
-}
-
 export interface ConfigVarQuerySuffixArgs {
-  /** App name or id. Changing it replaces the resource. */
+  /** App name or id. */
   readonly app: pulumi.Input<string>;
-  /** The add-on-owned var, e.g. `REDIS_URL`. Changing it replaces the resource. */
-  readonly name: pulumi.Input<string>;
-  /** One `key=value` query parameter, e.g. `ssl_cert_reqs=none`. */
-  readonly param: pulumi.Input<string>;
-  /** What sets the var (the add-on id): a change re-applies the parameter. Default: none. */
-  readonly source?: pulumi.Input<string>;
 }
 
 /**
- * Keeps `param` in the query of an add-on-owned config var. Type token
- * `pulumi-nodejs:dynamic/heroku:ConfigVarQuerySuffix`; id = `<app>/<name>`.
+ * The retired REDIS_URL parameter resource, inert (see the file comment). Type token
+ * `pulumi-nodejs:dynamic/heroku:ConfigVarQuerySuffix`.
  */
 export class ConfigVarQuerySuffix extends pulumi.dynamic.Resource {
   declare readonly app: pulumi.Output<string>;
-  declare readonly name: pulumi.Output<string>;
-  declare readonly param: pulumi.Output<string>;
-  declare readonly applied: pulumi.Output<boolean>;
-  declare readonly present: pulumi.Output<boolean>;
+  declare readonly retired: pulumi.Output<boolean>;
 
   constructor(name: string, args: ConfigVarQuerySuffixArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       configVarQuerySuffixProvider,
       name,
-      { ...args, applied: undefined, present: undefined },
+      { ...args, retired: undefined },
       opts,
       "heroku",
       "ConfigVarQuerySuffix",

@@ -115,7 +115,11 @@ async function buildHandMadeProd(
   );
   // The runbook's config vars. GOOGLE_CREDENTIALS holds the hand-made key; the stack's key
   // (gyana:google.serviceAccountKeys) is a new one, since a key's private part cannot be imported.
+  // The runbook's hand edit of REDIS_URL: Heroku refuses it through the API today ("Cannot
+  // overwrite attachment values REDIS_URL."), so whatever the live URL is, it is put straight into
+  // the emulator. The stack must leave it exactly as it is.
   const redisUrl = `${app.configVars["REDIS_URL"]}?ssl_cert_reqs=none`;
+  app.configVars["REDIS_URL"] = redisUrl;
   await api("PATCH", `/apps/${APP}/config-vars`, {
     DJANGO_SETTINGS_MODULE: "gyana.settings.heroku",
     ENVIRONMENT: "production",
@@ -136,7 +140,6 @@ async function buildHandMadeProd(
     SEGMENT_ANALYTICS_JS_WRITE_KEY: secrets["gyana:segmentAnalyticsJsWriteKey"],
     SEGMENT_ANALYTICS_WRITE_KEY: secrets["gyana:segmentAnalyticsWriteKey"],
     SENDGRID_API_KEY: secrets["gyana:sendgridApiKey"],
-    REDIS_URL: redisUrl,
     SOMETHING_BY_HAND: "kept",
   });
   // `heroku certs:add` with the wildcard certificate, then `heroku domains:add` for both hosts.
@@ -248,9 +251,13 @@ describe("adopting everything the runbook made by hand for gyana-beta", () => {
   });
 
   it("sends only these writes: nothing is created, only what differs is changed", () => {
-    expect(firstHerokuWrites).toEqual([
+    // Sorted: the two are independent and run concurrently, in either order.
+    expect([...firstHerokuWrites].sort()).toEqual([
       // The stack's new service account key (a key cannot be imported with its private part).
       WRITE("PATCH /apps/{app}/config-vars"),
+      // The Redis TLS buildpack joins the runbook's three (docs/redis-tls.md). A buildpack list
+      // only matters at the next build, and production gets its slugs by promotion.
+      WRITE("PUT /apps/{app}/buildpack-installations"),
     ]);
     expect(firstGoDaddyWrites).toEqual([]);
     expect(emulators.heroku.violations).toEqual([]);
@@ -327,7 +334,12 @@ describe("adopting everything the runbook made by hand for gyana-beta", () => {
       "gcp:projects/iAMMember:IAMMember",
       "gcp:projects/service:Service",
       "gcp:serviceaccount/key:Key",
+      // The public buildpack bucket and its archive: new, not adopted.
+      "gcp:storage/bucket:Bucket",
+      // The upload bucket's object grant for the app (bucket-level, not project-wide), and the
+      // buildpack bucket's public-read grant.
       "gcp:storage/bucketIAMMember:BucketIAMMember",
+      "gcp:storage/bucketObject:BucketObject",
     ]);
   });
 
@@ -408,6 +420,8 @@ describe("adopting the runbook's literal setup (beta not on Heroku)", () => {
       WRITE("PATCH /apps/{app}/config-vars"),
       // beta.gyana.com was never a Heroku domain: added, on the adopted SNI endpoint.
       WRITE("POST /apps/{app}/domains", 201),
+      // The Redis TLS buildpack added to the list (docs/redis-tls.md).
+      WRITE("PUT /apps/{app}/buildpack-installations"),
     ]);
     const patch = emulators.heroku.requests.find(
       (r) => r.route === "PATCH /apps/{app}/config-vars",

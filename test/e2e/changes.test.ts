@@ -1,6 +1,6 @@
 // The prod stack after its first up: one config value changes only what depends on it, a Redis
-// URL rotation is repaired by `up --refresh`, a Redis plan change keeps the TLS parameter in one
-// up, and removing the stack refuses to delete the protected app and database, and after an
+// URL rotation or plan change needs no write of REDIS_URL (the buildpack adds the TLS parameter at
+// dyno start), and removing the stack refuses to delete the protected app and database, and after an
 // unprotect retains every resource (the live app is left exactly as it runs). The dev stack,
 // unprotected, is removed completely.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -115,45 +115,29 @@ describe("the prod stack after its first up", () => {
     expect(app().configVars["SENDGRID_API_KEY"]).toBe("test-sendgrid-key-rotated-77aa");
   });
 
-  it("after Heroku rotates REDIS_URL, up --refresh puts ssl_cert_reqs=none back", async () => {
+  it("after Heroku rotates REDIS_URL, neither up nor up --refresh writes anything: the buildpack adds the parameter at dyno start", async () => {
     const rotated = heroku().state.rotateAddonUrl("gyana-beta", "REDIS_URL");
-
-    // Without a refresh the engine cannot know: nothing happens.
-    const blind = await apply();
-    expect(changes(blind)).toEqual([]);
+    for (const refresh of [false, true]) {
+      const result = await apply(refresh);
+      expect(changes(result)).toEqual([]);
+      expect(writesOf(heroku())).toEqual([]);
+    }
     expect(app().configVars["REDIS_URL"]).toBe(rotated);
-
-    const repaired = await apply(true);
-    expect(repaired.refreshed).toEqual([
-      expect.objectContaining({
-        kind: "changed",
-        keys: ["applied"],
-        urn: expect.stringContaining("app-redis-tls"),
-      }),
-    ]);
-    expect(changes(repaired)).toEqual(["update app-redis-tls"]);
-    expect(writesOf(heroku())).toEqual(["PATCH /apps/{app}/config-vars"]);
-    expect(app().configVars["REDIS_URL"]).toBe(`${rotated}?ssl_cert_reqs=none`);
+    // What a dyno of this app will see: the slug's .profile.d script on the rotated URL.
+    expect(app().buildpacks.at(-1)?.url).toMatch(/\/redis-tls-[0-9a-f]{16}\.tgz$/);
     expect(heroku().violations).toEqual([]);
   });
 
-  it("a Redis plan change (a new instance, a new REDIS_URL) keeps ssl_cert_reqs=none after ONE up", async () => {
+  it("a Redis plan change is one PATCH of the add-on; the new instance's REDIS_URL is Heroku's to set", async () => {
     const before = app().configVars["REDIS_URL"];
-    expect(before).toMatch(/\?ssl_cert_reqs=none$/);
     // On top of the earlier formation change, which stays.
     const heroku_ = JSON.parse(overrides["gyana:heroku"]!) as Record<string, unknown>;
     (heroku_["addons"] as Record<string, string>)["redis"] = "heroku-redis:premium-1";
     overrides = { ...overrides, "gyana:heroku": JSON.stringify(heroku_) };
     const result = await apply();
-    // The add-on's plan is part of the suffix's `source`: both change in this one up.
-    expect(changes(result)).toEqual(["update app-redis", "update app-redis-tls"]);
-    expect(writesOf(heroku())).toEqual([
-      "PATCH /apps/{app}/addons/{addon}",
-      "PATCH /apps/{app}/config-vars",
-    ]);
-    const after = app().configVars["REDIS_URL"];
-    expect(after).not.toBe(before);
-    expect(after).toMatch(/\?ssl_cert_reqs=none$/);
+    expect(changes(result)).toEqual(["update app-redis"]);
+    expect(writesOf(heroku())).toEqual(["PATCH /apps/{app}/addons/{addon}"]);
+    expect(app().configVars["REDIS_URL"]).not.toBe(before);
     expect(heroku().violations).toEqual([]);
   });
 
@@ -224,7 +208,7 @@ describe("the prod stack after its first up", () => {
     // The removal must have something to lose: the runbook's vars, buildpacks, domains, cert.
     expect(before.configVars["SECRET_KEY"]).toBeTruthy();
     expect(before.configVars["GOOGLE_CREDENTIALS"]).toBeTruthy();
-    expect(JSON.parse(before.buildpacks)).toHaveLength(3);
+    expect(JSON.parse(before.buildpacks)).toHaveLength(4);
     expect(before.domains.filter(([h]) => String(h).endsWith("gyana.com")).length).toBeGreaterThan(
       0,
     );

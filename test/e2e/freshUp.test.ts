@@ -38,10 +38,14 @@ describe.each(Object.keys(APPS) as (keyof typeof APPS)[])("fresh up of the %s st
 
     const app = heroku.state.app(APPS[stack]);
     expect(app.region.name).toBe("eu");
+    // The runbook's three, then the Redis TLS buildpack from the project's public bucket.
     expect(app.buildpacks.map((b) => b.name)).toEqual([
       "heroku/nodejs",
       "heroku/python",
       "https://github.com/buyersight/heroku-google-application-credentials-buildpack.git",
+      expect.stringMatching(
+        /^https:\/\/storage\.googleapis\.com\/[a-z0-9-]+-buildpacks\/redis-tls-[0-9a-f]{16}\.tgz$/,
+      ),
     ]);
     expect(Object.keys(app.configVars).sort()).toEqual(
       [
@@ -71,7 +75,15 @@ describe.each(Object.keys(APPS) as (keyof typeof APPS)[])("fresh up of the %s st
         "SENDGRID_API_KEY",
       ].sort(),
     );
-    expect(app.configVars["REDIS_URL"]).toMatch(/^rediss:\/\/[^?]+\?ssl_cert_reqs=none$/);
+    // The add-on's URL, untouched: the buildpack adds ssl_cert_reqs=none in each dyno.
+    expect(app.configVars["REDIS_URL"]).toMatch(/^rediss:\/\/[^?]+$/);
+    expect(heroku.requests.filter((r) => r.route === "PATCH /apps/{app}/config-vars")).not.toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          body: expect.objectContaining({ REDIS_URL: expect.anything() }),
+        }),
+      ]),
+    );
     expect(app.configVars["HEROKU_APP"]).toBe(APPS[stack]);
     // No stack opts in to an app HEROKU_API_KEY (gyana:heroku.apiKeyConfigVar): no token is made.
     expect(heroku.state.authorizations.size).toBe(0);

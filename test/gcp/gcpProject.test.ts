@@ -9,6 +9,12 @@ const only = (run: StackRun, type: string): RegisteredResource => {
   expect(found).toHaveLength(1);
   return found[0]!;
 };
+/** The upload bucket (the other bucket serves the public buildpack: test/gcp/publicBuildpack.test.ts). */
+const uploads = (run: StackRun): RegisteredResource => {
+  const found = ofType(run, "gcp:storage/bucket:Bucket").filter((b) => b.name === "gcp-uploads");
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
 
 describe("GcpProject in prod", () => {
   let prod: StackRun;
@@ -17,7 +23,7 @@ describe("GcpProject in prod", () => {
   });
 
   it("prod bucket allows PUT and POST from https://beta.gyana.com for an hour, and nothing else", () => {
-    const bucket = only(prod, "gcp:storage/bucket:Bucket");
+    const bucket = uploads(prod);
     expect(bucket.inputs["name"]).toBe("gyana-app");
     expect(bucket.inputs["project"]).toBe("gyana-app-314217");
     expect(bucket.inputs["cors"]).toEqual([
@@ -31,7 +37,7 @@ describe("GcpProject in prod", () => {
   });
 
   it("the bucket has uniform access, enforced public access prevention and no force-destroy", () => {
-    const bucket = only(prod, "gcp:storage/bucket:Bucket");
+    const bucket = uploads(prod);
     expect(bucket.inputs).toMatchObject({
       uniformBucketLevelAccess: true,
       publicAccessPrevention: "enforced",
@@ -82,7 +88,10 @@ describe("GcpProject in prod", () => {
   it("gives the service account objects only, on the upload bucket only: no project-wide storage role", () => {
     // The app reads and writes objects of GS_BUCKET_NAME (django-storages, BigQuery load/extract
     // jobs); it never creates, configures or lists buckets (docs/security.md).
-    const grants = ofType(prod, "gcp:storage/bucketIAMMember:BucketIAMMember").map((m) => m.inputs);
+    // (The public buildpack bucket's allUsers grant: test/gcp/publicBuildpack.test.ts.)
+    const grants = ofType(prod, "gcp:storage/bucketIAMMember:BucketIAMMember")
+      .map((m) => m.inputs)
+      .filter((m) => m["member"] !== "allUsers");
     expect(grants).toEqual([
       {
         bucket: "gyana-app",
@@ -104,8 +113,7 @@ describe("GcpProject in prod", () => {
   });
 
   it("protects and retains the bucket and service account in prod", () => {
-    for (const type of ["gcp:storage/bucket:Bucket", "gcp:serviceaccount/account:Account"]) {
-      const resource = only(prod, type);
+    for (const resource of [uploads(prod), only(prod, "gcp:serviceaccount/account:Account")]) {
       expect([resource.protect, resource.retainOnDelete]).toEqual([true, true]);
     }
   });
@@ -114,7 +122,12 @@ describe("GcpProject in prod", () => {
     const component = only(prod, "gyana:gcp:Project");
     const gcpResources = prod.resources.filter((r) => r.type.startsWith("gcp:"));
     expect(gcpResources.length).toBeGreaterThan(0);
-    expect(gcpResources.every((r) => r.parentUrn === component.urn)).toBe(true);
+    // Directly, or inside its public-buildpack component (itself a child of the project).
+    const buildpacks = only(prod, "gyana:gcp:PublicBuildpack");
+    expect(buildpacks.parentUrn).toBe(component.urn);
+    expect(
+      gcpResources.every((r) => r.parentUrn === component.urn || r.parentUrn === buildpacks.urn),
+    ).toBe(true);
   });
 });
 
@@ -123,7 +136,7 @@ describe("GcpProject outside prod", () => {
     const staging = await runTestStack("staging", { preview: false });
     const gcp = staging.resources.filter((r) => r.type.startsWith("gcp:"));
     expect(gcp.filter((r) => r.protect || r.retainOnDelete)).toEqual([]);
-    const bucket = only(staging, "gcp:storage/bucket:Bucket");
+    const bucket = uploads(staging);
     expect(bucket.inputs["cors"]).toEqual([
       expect.objectContaining({ origins: ["https://gyana-release.herokuapp.com"] }),
     ]);

@@ -1,108 +1,92 @@
-// ConfigVarQuerySuffix (the REDIS_URL `?ssl_cert_reqs=none` mechanism) through its serialized
-// provider against the emulator: it waits for the add-on to set the var, appends the parameter
-// once, reports a Heroku rotation on read so the next up re-applies it, and never blanks the var.
+// The retired ConfigVarQuerySuffix. Heroku refuses writes to an add-on attachment's config vars,
+// so the old provider (kept as a fixture) fails against the emulator on create, and its delete
+// fails too whenever the live REDIS_URL carries the parameter. The retired provider makes no API
+// call in any operation, and takes over an old state entry with one update.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ConfigVarQuerySuffix,
-  withQueryParam,
-  withoutQueryParam,
-} from "../../providers/heroku/configVarQuerySuffix";
+import { ConfigVarQuerySuffix } from "../../providers/heroku/configVarQuerySuffix";
+import { LegacyConfigVarQuerySuffix } from "../e2e/fixtures/legacyConfigVarQuerySuffix";
 import { declareAndLoad, type SerializedResource } from "../support/hostedProvider";
 import { startHerokuEmulator, type HerokuEmulator } from "../emulator/heroku";
+import { counted } from "./herokuTestKit";
 
 const PARAM = "ssl_cert_reqs=none";
 
 let emu: HerokuEmulator;
-let suffix: SerializedResource;
+let legacy: SerializedResource;
+let retired: SerializedResource;
 
 beforeAll(async () => {
-  emu = await startHerokuEmulator({ addonProvisioningDelayMs: 400 });
+  emu = await startHerokuEmulator({ addonProvisioningPolls: 0 });
   process.env["HEROKU_API_URL"] = emu.url;
   process.env["HEROKU_API_KEY"] = emu.token;
-  process.env["HEROKU_POLL_INTERVAL_MS"] = "50";
-  process.env["HEROKU_POLL_MAX_INTERVAL_MS"] = "100";
+  process.env["HEROKU_POLL_INTERVAL_MS"] = "5";
+  process.env["HEROKU_POLL_MAX_INTERVAL_MS"] = "20";
+  const app = emu.state.createApp({ name: "gyana-kv", region: "eu" });
+  emu.state.createAddon(app, { plan: "heroku-redis:mini", name: "gyana-kv-redis" });
   const loaded = await declareAndLoad(() => {
-    new ConfigVarQuerySuffix("redis-tls", { app: "gyana-kv", name: "REDIS_URL", param: PARAM });
+    new LegacyConfigVarQuerySuffix("legacy", { app: "gyana-kv", name: "REDIS_URL", param: PARAM });
+    new ConfigVarQuerySuffix("retired", { app: "gyana-kv" });
   });
-  suffix = loaded.get("redis-tls")!;
+  legacy = loaded.get("legacy")!;
+  retired = loaded.get("retired")!;
 });
 
 afterAll(async () => {
+  const violations = [...emu.violations];
   await emu.close();
+  expect(violations).toEqual([]);
 });
 
-describe("withQueryParam", () => {
-  it("appends with ? or &, replaces the same key, and is idempotent", () => {
-    expect(withQueryParam("rediss://:p@h:1", PARAM)).toBe("rediss://:p@h:1?ssl_cert_reqs=none");
-    expect(withQueryParam("rediss://:p@h:1?db=0", PARAM)).toBe(
-      "rediss://:p@h:1?db=0&ssl_cert_reqs=none",
-    );
-    expect(withQueryParam("rediss://h?ssl_cert_reqs=required&db=0", PARAM)).toBe(
-      "rediss://h?ssl_cert_reqs=none&db=0",
-    );
-    expect(withQueryParam("rediss://h?ssl_cert_reqs=none", PARAM)).toBe(
-      "rediss://h?ssl_cert_reqs=none",
-    );
-    expect(withoutQueryParam("rediss://h?db=0&ssl_cert_reqs=none", PARAM)).toBe("rediss://h?db=0");
-    expect(withoutQueryParam("rediss://h?ssl_cert_reqs=none", PARAM)).toBe("rediss://h");
-  });
-});
+const redisUrl = () => emu.state.app("gyana-kv").configVars["REDIS_URL"]!;
 
-describe("ConfigVarQuerySuffix provider (serialized, against the emulator)", () => {
-  it("waits for the add-on to set REDIS_URL, then appends the parameter with one PATCH", async () => {
-    const app = emu.state.createApp({ name: "gyana-kv", region: "eu" });
-    const addon = emu.state.createAddon(app, { plan: "heroku-redis:mini" });
-    expect(app.configVars["REDIS_URL"]).toBeUndefined();
-    emu.resetCounts();
-    const started = Date.now();
-    const created = await suffix.provider.create(
-      (await suffix.provider.check!({}, { ...suffix.inputs, source: addon.id })).inputs,
+describe("the old ConfigVarQuerySuffix against Heroku's attachment rule", () => {
+  it("fails its create: Heroku refuses to overwrite REDIS_URL, the Redis attachment's var", async () => {
+    const before = redisUrl();
+    await expect(legacy.provider.create(legacy.inputs)).rejects.toThrow(
+      "422 invalid_params: Cannot overwrite attachment values REDIS_URL.",
     );
-    expect(Date.now() - started).toBeGreaterThanOrEqual(350);
-    expect(app.configVars["REDIS_URL"]).toMatch(/^rediss:\/\/.*\?ssl_cert_reqs=none$/);
-    expect(created.outs).toMatchObject({ applied: true, present: true });
-    expect(emu.requests.filter((r) => r.method !== "GET").map((r) => r.route)).toEqual([
-      "PATCH /apps/{app}/config-vars",
-    ]);
-    expect(emu.violations).toEqual([]);
-
-    // Idempotent: nothing to do on the next run.
-    const inputs = { ...suffix.inputs, source: addon.id };
-    const read = await suffix.provider.read!(created.id, created.outs);
-    expect(read.props).toEqual(created.outs);
-    expect((await suffix.provider.diff!(created.id, read.props, inputs)).changes).toBe(false);
+    expect(redisUrl()).toBe(before);
   });
 
-  it("after Heroku rotates the URL, read shows the loss and update restores it on the new URL", async () => {
-    const inputs = {
-      ...suffix.inputs,
-      source: emu.state.addonsOf(emu.state.app("gyana-kv"))[0]!.id,
-    };
-    const outs = { ...inputs, applied: true, present: true };
-    const rotated = emu.state.rotateAddonUrl("gyana-kv", "REDIS_URL");
-    expect(rotated).not.toContain("ssl_cert_reqs");
-
-    const read = await suffix.provider.read!("gyana-kv/REDIS_URL", outs);
-    expect(read.props).toMatchObject({ applied: false, present: true });
-    const diff = await suffix.provider.diff!("gyana-kv/REDIS_URL", read.props, inputs);
-    expect(diff).toMatchObject({ changes: true, replaces: [] });
-    const updated = await suffix.provider.update!("gyana-kv/REDIS_URL", read.props, inputs);
-    expect(updated.outs.applied).toBe(true);
-    expect(emu.state.app("gyana-kv").configVars["REDIS_URL"]).toBe(`${rotated}?${PARAM}`);
-  });
-
-  it("keeps an existing query and delete gives the URL back without the parameter, never blank", async () => {
+  it("fails its delete when the live URL carries the parameter: why the retired resource stays declared", async () => {
+    // As a stack made against the old emulator (or a URL edited before the rule) would have it.
     const app = emu.state.app("gyana-kv");
-    app.configVars["REDIS_URL"] = "rediss://:p@h.example.com:6379?db=2";
-    const created = await suffix.provider.create(suffix.inputs);
-    expect(app.configVars["REDIS_URL"]).toBe(
-      "rediss://:p@h.example.com:6379?db=2&ssl_cert_reqs=none",
+    app.configVars["REDIS_URL"] = `${redisUrl()}?${PARAM}`;
+    const outs = { app: "gyana-kv", name: "REDIS_URL", param: PARAM, applied: true, present: true };
+    await expect(legacy.provider.delete!("gyana-kv/REDIS_URL", outs)).rejects.toThrow(
+      "Cannot overwrite attachment values REDIS_URL.",
     );
-    await suffix.provider.delete!(created.id, created.outs);
-    expect(app.configVars["REDIS_URL"]).toBe("rediss://:p@h.example.com:6379?db=2");
-    // A deleted app: read says gone, delete is quiet.
-    emu.state.deleteApp(app);
-    expect((await suffix.provider.read!(created.id, created.outs)).id).toBe("");
-    await suffix.provider.delete!(created.id, created.outs);
+    // Without the parameter (Heroku rewrote the URL since) it reads once and writes nothing.
+    app.configVars["REDIS_URL"] = redisUrl().replace(`?${PARAM}`, "");
+    const quiet = await counted(emu, () => legacy.provider.delete!("gyana-kv/REDIS_URL", outs));
+    expect(quiet.routes).toEqual(["GET /apps/{app}/config-vars"]);
+  });
+});
+
+describe("the retired ConfigVarQuerySuffix", () => {
+  it("makes no API call to create, read, update or delete", async () => {
+    const steps = await counted(emu, async () => {
+      const { id, outs } = await retired.provider.create(retired.inputs);
+      expect(id).toBe("gyana-kv/REDIS_URL");
+      expect(outs).toEqual({ app: "gyana-kv", retired: true });
+      expect((await retired.provider.read!(id, outs)).props).toEqual(outs);
+      expect((await retired.provider.diff!(id, outs, retired.inputs)).changes).toBe(false);
+      await retired.provider.delete!(id, outs);
+    });
+    expect(steps.routes).toEqual([]);
+  });
+
+  it("takes over an entry the old provider made with one update and no API call", async () => {
+    const old = { app: "gyana-kv", name: "REDIS_URL", param: PARAM, source: "x:y", applied: true };
+    const steps = await counted(emu, async () => {
+      expect(await retired.provider.diff!("gyana-kv/REDIS_URL", old, retired.inputs)).toEqual({
+        changes: true,
+        replaces: [],
+        deleteBeforeReplace: false,
+      });
+      const updated = await retired.provider.update!("gyana-kv/REDIS_URL", old, retired.inputs);
+      expect(updated.outs).toEqual({ app: "gyana-kv", retired: true });
+    });
+    expect(steps.routes).toEqual([]);
   });
 });

@@ -87,12 +87,7 @@ beforeAll(async () => {
         pipeline: "gyana-size",
         stage: "production",
       });
-      new ConfigVarQuerySuffix("configVarQuerySuffix", {
-        app: "gyana-size",
-        name: "REDIS_URL",
-        param: "ssl_cert_reqs=none",
-        source: "gyana-size-redis",
-      });
+      new ConfigVarQuerySuffix("configVarQuerySuffix", { app: "gyana-size" });
       new DnsRecord("dnsRecord", {
         domain: "gyana-size.com",
         type: "CNAME",

@@ -32,6 +32,8 @@ const baseArgs = (): HerokuAppArgs => ({
   serviceAccountEmail: "sa@gyana-key-1.iam.gserviceaccount.com",
   googleCredentials: pulumi.secret("{}"),
   bucketName: "gyana-key",
+  redisTlsBuildpackUrl:
+    "https://storage.googleapis.com/p-buildpacks/redis-tls-0123456789abcdef.tgz",
   secrets: {
     hellonextSsoToken: pulumi.secret("h"),
     honeybadgerApiKey: pulumi.secret("hb"),

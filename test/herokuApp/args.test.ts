@@ -22,6 +22,8 @@ const baseArgs = (): HerokuAppArgs => ({
   serviceAccountEmail: "sa@gyana-args-1.iam.gserviceaccount.com",
   googleCredentials: pulumi.secret("{}"),
   bucketName: "gyana-args",
+  redisTlsBuildpackUrl:
+    "https://storage.googleapis.com/gyana-args-1-buildpacks/redis-tls-0123456789abcdef.tgz",
   secrets: {
     hellonextSsoToken: pulumi.secret("h"),
     honeybadgerApiKey: pulumi.secret("hb/key+1"),

@@ -166,11 +166,17 @@ describe.each(Object.entries(EXPECTED))("HerokuApp in the %s stack", (stack, wan
     );
   });
 
-  it("installs exactly the runbook's three buildpacks in order", () => {
+  it("installs the runbook's three buildpacks in order, then the Redis TLS buildpack from the project's public bucket", () => {
+    const project = run.config.gcpProject;
     expect(one(`${T}Buildpacks`).inputs["buildpacks"]).toEqual([
       "heroku/nodejs",
       "heroku/python",
       "https://github.com/buyersight/heroku-google-application-credentials-buildpack.git",
+      expect.stringMatching(
+        new RegExp(
+          `^https://storage\\.googleapis\\.com/${project}-buildpacks/redis-tls-[0-9a-f]{16}\\.tgz$`,
+        ),
+      ),
     ]);
     expect(DEFAULT_BUILDPACKS).toHaveLength(3);
   });
@@ -198,7 +204,9 @@ describe.each(Object.entries(EXPECTED))("HerokuApp in the %s stack", (stack, wan
     expect(vars["GCP_BQ_SVC_ACCOUNT"]).toBe(
       `${String(account.inputs["accountId"])}@${want.project}.iam.gserviceaccount.com`,
     );
-    expect(vars["GS_BUCKET_NAME"]).toBe(one("gcp:storage/bucket:Bucket").inputs["name"]);
+    expect(vars["GS_BUCKET_NAME"]).toBe(
+      one("gcp:storage/bucket:Bucket", "gcp-uploads").inputs["name"],
+    );
     // Plain values are readable in a preview.
     expect(configVars().maskedInputs["vars"]).toEqual(vars);
   });
@@ -293,19 +301,16 @@ describe.each(Object.entries(EXPECTED))("HerokuApp in the %s stack", (stack, wan
     },
   );
 
-  it("keeps REDIS_URL's TLS parameter with a resource that waits only for the Redis add-on", () => {
-    const suffix = one(`${T}ConfigVarQuerySuffix`);
-    expect(suffix.inputs).toMatchObject({
-      name: "REDIS_URL",
-      param: "ssl_cert_reqs=none",
-    });
-    // The add-on's id and plan: a plan change (a new instance, a new URL) re-applies it.
-    expect(suffix.inputs["source"]).toMatch(/^app-redis-id:heroku-redis:/);
+  it("never writes REDIS_URL: the retired app-redis-tls is inert, and nothing waits for an add-on", () => {
+    const retired = one(`${T}ConfigVarQuerySuffix`, "app-redis-tls");
+    expect(Object.keys(retired.inputs).filter((k) => k !== "__provider")).toEqual(["app"]);
+    const vars = one(`${T}ConfigVars`);
+    for (const key of ["vars", "sensitiveVars"]) {
+      expect(Object.keys(vars.inputs[key] as object)).not.toContain("REDIS_URL");
+    }
     const redis = one(`${T}Addon`, "app-redis");
     const postgres = one(`${T}Addon`, "app-postgres");
-    expect(suffix.dependencies).toContain(redis.urn);
-    // Nothing else waits for an add-on.
-    for (const r of run.resources.filter((x) => x !== suffix)) {
+    for (const r of run.resources) {
       expect(r.dependencies, r.name).not.toContain(redis.urn);
       expect(r.dependencies, r.name).not.toContain(postgres.urn);
     }

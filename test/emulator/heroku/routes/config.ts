@@ -1,5 +1,24 @@
 import { buildpackShapes } from "../shapes";
-import type { Routes } from "../http";
+import { invalid, type Routes } from "../http";
+import type { AppRecord, EmulatorState } from "../state";
+
+/**
+ * Heroku refuses to set or unset a config var that an add-on attachment provides: "Cannot
+ * overwrite attachment values DATABASE_URL." (the API's message as the heroku CLI prints it, seen
+ * in public runbooks and in xavdid/heroku-config#32, where one PATCH hit two:
+ * "Cannot overwrite attachment values DATABASE_URL, HEROKU_POSTGRESQL_MAUVE_URL."). The
+ * attachment must be detached or renamed first. The HTTP status and error id are not documented
+ * in those sources: 422 `invalid_params` here, as for Heroku's other refused parameters.
+ */
+function refuseAttachmentVars(
+  state: EmulatorState,
+  app: AppRecord,
+  vars: Record<string, unknown>,
+): void {
+  const owned = new Set(state.addonsOf(app).flatMap((a) => a.configVarNames));
+  const hit = Object.keys(vars).filter((k) => owned.has(k));
+  if (hit.length > 0) throw invalid(`Cannot overwrite attachment values ${hit.join(", ")}.`);
+}
 
 /** `heroku/python` ↔ its buildpack registry URL; plain URLs stand for themselves. */
 function buildpack(spec: string): { url: string; name: string } {
@@ -20,9 +39,12 @@ export const configRoutes: Routes = {
   "GET /apps/{app}/config-vars": ({ state, params }) => ({
     body: { ...state.app(params.app!).configVars },
   }),
-  "PATCH /apps/{app}/config-vars": ({ state, params, body }) => ({
-    body: state.setConfigVars(state.app(params.app!), body as Record<string, string | null>),
-  }),
+  "PATCH /apps/{app}/config-vars": ({ state, params, body }) => {
+    const app = state.app(params.app!);
+    const vars = body as Record<string, string | null>;
+    refuseAttachmentVars(state, app, vars);
+    return { body: state.setConfigVars(app, vars) };
+  },
   "GET /apps/{app}/releases/{release}/config-vars": ({ state, params }) => {
     const app = state.app(params.app!);
     return { body: { ...state.release(app, params.release!).configVars } };
