@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PLAIN_VAR_NAMES, SECRET_VAR_NAMES } from "../components/herokuApp";
 import { certificateProblems } from "./certificate";
+import { dynoTierConfigProblems } from "./dynoTiers";
 import { describeIssue, keyWithPath, typeMessage } from "./describe";
 import { SECRET_STAND_IN } from "./offlineStandIns";
 import { crossFieldRules } from "./rules";
@@ -192,6 +193,9 @@ function crossFieldProblems(plain: PlainConfig, stack: string): string[] {
         "(or set gyana:heroku.apiKeyConfigVar: true, see docs/security.md)",
     );
   }
+  // Heroku's dyno tier rules (Eco/Basic alone and one dyno per type, Eco at most two dynos):
+  // config/dynoTiers.ts, with their Dev Center sources.
+  problems.push(...dynoTierConfigProblems(plain.heroku.formation));
   const beat = plain.heroku.formation["beat"];
   if (beat && beat.quantity > 1) {
     problems.push(

@@ -11,11 +11,16 @@
 // With `adopt` (taking over a hand-made app), create never rescales: when the live quantity or
 // size of a declared type differs it refuses before any write (adoption.ts).
 //
+// Dyno tiers (config/dynoTiers.ts): the stack config refuses a formation Heroku would refuse; a
+// change of tier is sent as one batch of every declared type (Heroku checks what the request
+// leaves); a refusal for a running type the stack does not declare names it and the fix.
+//
 // Delete leaves the dynos running: Heroku has no way to delete a formation, and scaling to zero
 // because a resource left the program would take the site down (Terraform's heroku_formation
 // delete is also a no-op).
 import * as pulumi from "@pulumi/pulumi";
 import type { Formation as HerokuFormationBase } from "@heroku-cli/schema";
+import { tierOf, tierProblems } from "../../config/dynoTiers";
 import { adoptionRefusal, formationDifferences } from "./adoption";
 import { herokuClientFromEnv, isApiError, isNotFound, type HerokuClient } from "./client";
 import {
@@ -84,6 +89,7 @@ async function apply(
   client: HerokuClient,
   appId: string,
   processes: Record<string, Process>,
+  declared: Record<string, Process> = processes,
 ): Promise<string[]> {
   const types = Object.keys(processes).sort();
   if (types.length === 0) return [];
@@ -99,6 +105,9 @@ async function apply(
     await client.patch<HerokuFormation[]>(path, updates(types));
     return [];
   } catch (err) {
+    if (isApiError(err, 422) && /dyno types in the same app/i.test(err.message)) {
+      throw await tierRefusal(client, path, declared, err.message);
+    }
     const missingType =
       isNotFound(err) || (isApiError(err, 422) && /process type/i.test(err.message));
     if (!missingType) throw err;
@@ -114,6 +123,38 @@ async function apply(
       "it). Applied the others; the next `pulumi up` after the first deploy will scale these.",
   );
   return pending;
+}
+
+/**
+ * Heroku refused the batch for mixing tiers (Eco or Basic next to another tier; the declared
+ * formation itself was checked against that by the stack config). What is left is a running
+ * process type the stack does not declare: name it and say how to fix it.
+ */
+async function tierRefusal(
+  client: HerokuClient,
+  path: string,
+  declared: Record<string, Process>,
+  herokuMessage: string,
+): Promise<Error> {
+  const live = await client.list<HerokuFormation>(path);
+  const declaredTier = new Set(Object.values(declared).map((p) => tierOf(p.size)));
+  const inTheWay = live.filter(
+    (f) =>
+      f.type &&
+      !(f.type in declared) &&
+      (f.quantity ?? 0) > 0 &&
+      !declaredTier.has(tierOf(liveSize(f))),
+  );
+  const named = inTheWay.map((f) => `${f.type} (${f.quantity} × ${liveSize(f)})`);
+  return new Error(
+    `Heroku refused the formation: ${herokuMessage}. ` +
+      (named.length > 0
+        ? `Process type ${named.join(", ")} runs on the app but is not in the stack's formation, ` +
+          "and Eco or Basic dynos cannot run next to another tier. Declare it in " +
+          "gyana:heroku.formation with the new size, or scale it to 0 (`heroku ps:scale " +
+          `${inTheWay.map((f) => `${f.type}=0`).join(" ")}\`), and run \`pulumi up\` again. Nothing was changed.`
+        : "Nothing was changed."),
+  );
 }
 
 export const formationProvider: pulumi.dynamic.ResourceProvider<FormationInputs, FormationOutputs> =
@@ -146,6 +187,21 @@ export const formationProvider: pulumi.dynamic.ResourceProvider<FormationInputs,
             failures.add("processes", `\`processes.${type}.size\` must be a dyno size name`);
           }
         }
+        // Heroku's dyno tier rules, before any API call (config/dynoTiers.ts has the sources).
+        const known = Object.entries(processes as Record<string, Partial<Process>>).filter(
+          ([, p]) =>
+            !isUnknown(p) &&
+            Number.isInteger(p?.quantity) &&
+            typeof p?.size === "string" &&
+            !isUnknown(p.size),
+        ) as [string, Process][];
+        for (const problem of tierProblems(Object.fromEntries(known))) {
+          const where =
+            problem.type === undefined
+              ? "`processes`"
+              : `\`processes.${problem.type}.${problem.field}\``;
+          failures.add("processes", `${where} ${problem.reason}`);
+        }
       }
       return failures.result(news);
     },
@@ -177,7 +233,7 @@ export const formationProvider: pulumi.dynamic.ResourceProvider<FormationInputs,
           return !f || !sameProcesses({ x: { quantity: f.quantity, size: liveSize(f) } }, { x: p });
         }),
       );
-      const pending = await apply(client, appId, toApply);
+      const pending = await apply(client, appId, toApply, inputs.processes);
       return { id: appId, outs: { ...inputs, appId, pending } };
     },
 
@@ -211,13 +267,23 @@ export const formationProvider: pulumi.dynamic.ResourceProvider<FormationInputs,
       const client = herokuClientFromEnv();
       await assertSameApp(client, "Formation", id, olds, news);
       const pendingBefore = new Set(olds.pending ?? []);
+      // A move into or out of Eco/Basic must be one batch holding every declared type: Heroku
+      // checks the formation a request leaves, and a type left behind on the old tier (its
+      // recorded spec unchanged, or drifted by hand) would make it refuse the move.
+      const tiers = (ps: Record<string, Process> | undefined) =>
+        [...new Set(Object.values(ps ?? {}).map((p) => tierOf(p.size)))].sort().join();
+      const tierChange = tiers(olds.processes) !== tiers(news.processes);
       const changed: Record<string, Process> = {};
       for (const [type, p] of Object.entries(news.processes)) {
-        if (pendingBefore.has(type) || !sameProcesses({ x: olds.processes?.[type] }, { x: p })) {
+        if (
+          tierChange ||
+          pendingBefore.has(type) ||
+          !sameProcesses({ x: olds.processes?.[type] }, { x: p })
+        ) {
           changed[type] = p;
         }
       }
-      const pending = await apply(client, id, changed);
+      const pending = await apply(client, id, changed, news.processes);
       return { outs: { ...news, appId: id, pending } };
     },
 

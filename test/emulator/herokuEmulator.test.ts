@@ -384,11 +384,62 @@ describe("formation and domains", () => {
     expect(before.status).toBe(422);
     expect(before.body.message).toBe("Couldn't find that process type (worker).");
     emu.state.deploy("gyana-dev", { processTypes: { web: "gunicorn", worker: "celery worker" } });
+    // The deploy started web on one Basic dyno: moving to standard means moving web too.
     const after = await call("PATCH", "/apps/gyana-dev/formation", {
-      updates: [{ type: "worker", quantity: 1, dyno_size: { name: "standard-1X" } }],
+      updates: [
+        { type: "worker", quantity: 1, dyno_size: { name: "standard-1X" } },
+        { type: "web", quantity: 1, dyno_size: { name: "standard-1X" } },
+      ],
     });
     expect(after.status).toBe(200);
     expect(after.body[0]).toMatchObject({ type: "worker", quantity: 1, size: "standard-1X" });
+    expect(emu.violations).toEqual([]);
+  });
+
+  it("refuses what the dyno tiers do not allow, checking the formation a batch leaves, and changes nothing", async () => {
+    emu.state.createApp({ name: "gyana-tiers" });
+    emu.state.deploy("gyana-tiers", {
+      processTypes: { web: "gunicorn", worker: "celery worker", beat: "celery beat" },
+    });
+    const patch = (updates: object[]) => call("PATCH", "/apps/gyana-tiers/formation", { updates });
+    // web runs on one Basic dyno since the deploy.
+    const mixed = await patch([
+      { type: "worker", quantity: 1, dyno_size: { name: "standard-1X" } },
+    ]);
+    expect([mixed.status, mixed.body.message]).toEqual([
+      422,
+      "Cannot use the following dyno types in the same app: Basic and Standard-1X",
+    ]);
+    const single = await call("PATCH", "/apps/gyana-tiers/formation/worker", {
+      quantity: 1,
+      dyno_size: { name: "standard-1X" },
+    });
+    expect(single.status).toBe(422);
+    expect((await patch([{ type: "web", quantity: 2 }])).status).toBe(422);
+    const eco = await patch([
+      { type: "web", quantity: 1, dyno_size: { name: "eco" } },
+      { type: "worker", quantity: 1, dyno_size: { name: "eco" } },
+      { type: "beat", quantity: 1, dyno_size: { name: "eco" } },
+    ]);
+    expect([eco.status, eco.body.message]).toEqual([
+      422,
+      "Cannot run more than 2 Eco dynos in an app.",
+    ]);
+    expect(
+      (await patch([{ type: "web", quantity: 11, dyno_size: { name: "performance-M" } }])).status,
+    ).toBe(422);
+    const app = emu.state.app("gyana-tiers");
+    expect([...app.formation.values()].map((f) => [f.type, f.quantity, f.size.name])).toEqual([
+      ["web", 1, "basic"],
+      ["worker", 0, "basic"],
+      ["beat", 0, "basic"],
+    ]);
+    // The same move as one batch is fine: what counts is the formation the request leaves.
+    const moved = await patch([
+      { type: "web", quantity: 2, dyno_size: { name: "standard-2X" } },
+      { type: "worker", quantity: 1, dyno_size: { name: "standard-1X" } },
+    ]);
+    expect(moved.status).toBe(200);
     expect(emu.violations).toEqual([]);
   });
 

@@ -64,7 +64,9 @@ it("answers every emulated route with a body that matches the schema", async () 
   const deployed = emu.state.deploy(a, { processTypes: { web: "gunicorn", worker: "celery" } });
   await call("GET", `/apps/${a}/formation`);
   await call("GET", `/apps/${a}/formation/web`);
-  await call("PATCH", `/apps/${a}/formation`, { updates: [{ type: "web", quantity: 2 }] });
+  await call("PATCH", `/apps/${a}/formation`, {
+    updates: [{ type: "web", quantity: 2, dyno_size: { name: "standard-2X" } }],
+  });
   await call("PATCH", `/apps/${a}/formation/worker`, { dyno_size: { name: "standard-2X" } });
 
   const releases = await call("GET", `/apps/${a}/releases`);

@@ -17,7 +17,7 @@ beforeAll(async () => {
       processes: {
         web: { quantity: 2, size: "standard-1X" },
         worker: { quantity: 1, size: "standard-2X" },
-        beat: { quantity: 1, size: "basic" },
+        beat: { quantity: 1, size: "standard-1X" },
       },
     });
   });
@@ -180,6 +180,85 @@ describe("Formation provider (serialized, against the emulator)", () => {
     const read = await formation.provider.read!(id, outs);
     expect(read.props!.processes["web"]).toEqual({ quantity: 5, size: "standard-1X" });
     expect((await formation.provider.diff!(id, read.props!, inputs)).changes).toBe(true);
+  });
+
+  it("refuses in check, before any API call, a formation Heroku's dyno tiers do not allow", async () => {
+    const result = await formation.provider.check!(
+      {},
+      {
+        app: "gyana-dev",
+        processes: {
+          web: { quantity: 2, size: "basic" },
+          worker: { quantity: 1, size: "standard-1X" },
+        },
+      },
+    );
+    expect(result.failures).toEqual([
+      {
+        property: "processes",
+        reason: expect.stringMatching(
+          /^`processes\.worker\.size` cannot run next to Basic dynos \(web: basic\)/,
+        ),
+      },
+      {
+        property: "processes",
+        reason: expect.stringMatching(/^`processes\.web\.quantity` is more than one Basic dyno/),
+      },
+    ]);
+  });
+
+  it("moves the app out of Basic in one batch of every declared type, even one whose recorded spec did not change", async () => {
+    const { emu } = env;
+    const app = emu.state.createApp({ name: "gyana-formation-tier", region: "eu" });
+    emu.state.deploy(app, { processTypes: { web: PROCFILE.web, worker: PROCFILE.worker } });
+    // Recorded: web 1 × basic, worker 0 × standard-1X; live, scaled by hand since: worker 1 × basic.
+    const olds = {
+      app: app.id,
+      appId: app.id,
+      pending: [],
+      processes: {
+        web: { quantity: 1, size: "basic" },
+        worker: { quantity: 0, size: "standard-1X" },
+      },
+    } as FormationOutputs;
+    app.formation.get("worker")!.quantity = 1;
+    const news = await checked({
+      app: app.id,
+      processes: {
+        web: { quantity: 1, size: "standard-1X" },
+        worker: { quantity: 0, size: "standard-1X" },
+      },
+    });
+    const step = await counted(emu, () => formation.provider.update!(app.id, olds, news));
+    expect(step.routes).toEqual(["PATCH /apps/{app}/formation"]);
+    expect(emu.requests.at(-1)?.body).toEqual({
+      updates: [
+        { type: "web", quantity: 1, dyno_size: { name: "standard-1X" } },
+        { type: "worker", quantity: 0, dyno_size: { name: "standard-1X" } },
+      ],
+    });
+    expect([...app.formation.values()].map((f) => [f.type, f.quantity, f.size.name])).toEqual([
+      ["web", 1, "standard-1X"],
+      ["worker", 0, "standard-1X"],
+    ]);
+  });
+
+  it("names a running process type the stack does not declare when Heroku refuses the tier change, and how to fix it", async () => {
+    const { emu } = env;
+    const app = emu.state.createApp({ name: "gyana-formation-clock", region: "eu" });
+    emu.state.deploy(app, { processTypes: { web: PROCFILE.web, clock: "clock.py" } });
+    app.formation.get("clock")!.quantity = 1;
+    const inputs = await checked({
+      app: app.id,
+      processes: { web: { quantity: 1, size: "standard-1X" } },
+    });
+    await expect(formation.provider.create(inputs)).rejects.toThrow(
+      "Heroku refused the formation: Heroku API PATCH",
+    );
+    await expect(formation.provider.create(inputs)).rejects.toThrow(
+      /Process type clock \(1 × basic\) runs on the app but is not in the stack's formation.*`heroku ps:scale clock=0`.*Nothing was changed\./s,
+    );
+    expect(app.formation.get("web")!.size.name).toBe("basic");
   });
 
   it("reads from the app id alone with every live process type", async () => {
