@@ -107,11 +107,11 @@ function unknownKeyProblems(source: ConfigSource): string[] {
 }
 
 function missingSecretMessage(spec: SecretKeySpec): string {
-  if (spec.required === "in-production") {
+  if (spec.required === "in-production" && spec.generated) {
     return (
       `${spec.key}: missing in production; set the live value with \`pulumi config set --secret ${spec.key}\` ` +
-      `(${spec.source}), or set gyana:generateSecretKey to true to generate a new one on purpose ` +
-      `(that logs every user out and makes encrypted fields unreadable)`
+      `(${spec.source}), or set ${PLAIN_KEYS[spec.generated.with].key} to true to generate a new ` +
+      `one on purpose (${spec.generated.breaks})`
     );
   }
   return `${spec.key}: missing; set it with \`pulumi config set --secret ${spec.key}\` (${spec.source})`;
@@ -256,30 +256,35 @@ export function loadStackConfig(
     withDomains,
     production: plain?.environment === "production",
     generateSecretKey: plain?.generateSecretKey ?? false,
+    generateHashidsSalt: plain?.generateHashidsSalt ?? false,
   };
   const secretValues = readSecrets(source, context, problems);
   const warnings: string[] = [];
-  if (plain && source.get(SECRET_KEYS.secretKey.key) === undefined) {
-    if (!context.production) {
-      warnings.push(
-        `${SECRET_KEYS.secretKey.key}: not set, so the stack generates a SECRET_KEY (kept in the state); set it to keep a known one`,
-      );
+  const generatedSecrets = [SECRET_KEYS.secretKey, SECRET_KEYS.hashidsSalt];
+  for (const spec of generatedSecrets) {
+    const flag = PLAIN_KEYS[spec.generated.with].key;
+    if (plain && source.get(spec.key) === undefined) {
+      if (!context.production) {
+        warnings.push(
+          `${spec.key}: not set, so the stack generates a ${spec.generated.configVar} (kept in the state); set it to keep a known one`,
+        );
+      }
+    } else if (plain?.[spec.generated.with]) {
+      problems.push(`${flag}: true is not allowed while ${spec.key} is set; remove one of them`);
     }
-  } else if (plain?.generateSecretKey) {
-    problems.push(
-      `gyana:generateSecretKey: true is not allowed while ${SECRET_KEYS.secretKey.key} is set; remove one of them`,
-    );
   }
 
   // Adopting a live app with generated values would replace its SECRET_KEY (breaking encrypted
   // fields) and HASHIDS_SALT (breaking every link), so the live ones must be given.
   if (plain && plain.imports.herokuApp !== undefined) {
-    if (plain.generateSecretKey) {
-      problems.push(
-        "gyana:generateSecretKey: true is not allowed while adopting an existing app (gyana:imports.herokuApp); its live SECRET_KEY must be kept",
-      );
+    for (const spec of generatedSecrets) {
+      if (plain[spec.generated.with]) {
+        problems.push(
+          `${PLAIN_KEYS[spec.generated.with].key}: true is not allowed while adopting an existing app (gyana:imports.herokuApp); its live ${spec.generated.configVar} must be kept`,
+        );
+      }
     }
-    for (const spec of [SECRET_KEYS.secretKey, SECRET_KEYS.hashidsSalt]) {
+    for (const spec of generatedSecrets) {
       if (source.get(spec.key) === undefined) {
         // Said once, with the reason that applies: adoption.
         const general = problems.findIndex((p) => p.startsWith(`${spec.key}: missing`));

@@ -232,6 +232,11 @@ export const plainConfigSchema = z.strictObject({
    * makes encrypted fields unreadable) unless this says a generated one is intended.
    */
   generateSecretKey: z.boolean({ error: "must be true or false" }).default(false),
+  /**
+   * Production refuses to run without gyana:hashidsSalt (a new HASHIDS_SALT breaks every hashid
+   * URL the app ever issued) unless this says a generated one is intended.
+   */
+  generateHashidsSalt: z.boolean({ error: "must be true or false" }).default(false),
   heroku: herokuSchema,
   google: googleSchema,
   domains: domainsSchema,
@@ -255,6 +260,7 @@ export const PLAIN_KEYS: Record<keyof PlainConfig, { key: string; structured: bo
   externalUrl: { key: "gyana:externalUrl", structured: false },
   protect: { key: "gyana:protect", structured: true },
   generateSecretKey: { key: "gyana:generateSecretKey", structured: true },
+  generateHashidsSalt: { key: "gyana:generateHashidsSalt", structured: true },
   heroku: { key: "gyana:heroku", structured: true },
   google: { key: "gyana:google", structured: true },
   domains: { key: "gyana:domains", structured: true },
@@ -268,10 +274,15 @@ export interface SecretKeySpec {
   /** Where the value comes from, for the README and error messages. */
   source: string;
   /**
-   * `in-production`: required when gyana:environment is production, unless
-   * gyana:generateSecretKey says a generated value is intended.
+   * `in-production`: required when gyana:environment is production, unless its `generatedWith`
+   * flag says a generated value is intended.
    */
   required: "always" | "optional" | "with-domains" | "in-production";
+  /**
+   * For a value the stack generates when it is absent: the plain flag that says a generated one
+   * is intended in production, and what generating a new one breaks (for the messages).
+   */
+  generated?: { with: GenerateFlag; configVar: string; breaks: string };
   /** Extra validation of the plain value; returns a problem or undefined. */
   check?: (value: string) => string | undefined;
 }
@@ -284,7 +295,12 @@ export interface SecretContext {
   production: boolean;
   /** gyana:generateSecretKey is true. */
   generateSecretKey: boolean;
+  /** gyana:generateHashidsSalt is true. */
+  generateHashidsSalt: boolean;
 }
+
+/** The plain flags that let production generate a secret on purpose. */
+export type GenerateFlag = "generateSecretKey" | "generateHashidsSalt";
 
 /** Whether a stack must set this secret. */
 export function isSecretRequired(spec: SecretKeySpec, context: SecretContext): boolean {
@@ -294,7 +310,7 @@ export function isSecretRequired(spec: SecretKeySpec, context: SecretContext): b
     case "with-domains":
       return context.withDomains;
     case "in-production":
-      return context.production && !context.generateSecretKey;
+      return context.production && !(spec.generated && context[spec.generated.with]);
     default:
       return false;
   }
@@ -340,12 +356,24 @@ export const SECRET_KEYS = {
     source:
       "the live app's SECRET_KEY (keep it: sessions and encrypted fields derive from it); outside production, omit to generate one",
     required: "in-production",
+    generated: {
+      with: "generateSecretKey",
+      configVar: "SECRET_KEY",
+      breaks: "that logs every user out and makes encrypted fields unreadable",
+    },
     check: minLength(50),
   },
   hashidsSalt: {
     key: "gyana:hashidsSalt",
-    source: "the live app's HASHIDS_SALT (keep it: every link depends on it); omit to generate",
-    required: "optional",
+    source:
+      "the live app's HASHIDS_SALT (keep it: every hashid URL the app issued depends on it); outside production, omit to generate one",
+    required: "in-production",
+    generated: {
+      with: "generateHashidsSalt",
+      configVar: "HASHIDS_SALT",
+      breaks:
+        "that breaks every hashid URL the app ever issued: links, bookmarks and emails stop resolving",
+    },
     check: minLength(16),
   },
   secretConfigVars: {

@@ -7,7 +7,7 @@ import { basename, join } from "node:path";
 import { parse } from "yaml";
 import { ConfigError, PLACEHOLDER, SECRET_STAND_IN, type ConfigSource } from "../config/load";
 import { didYouMean } from "../config/suggest";
-import { SECRET_KEYS, isSecretRequired, type SecretContext } from "../config/schema";
+import { PLAIN_KEYS, SECRET_KEYS, isSecretRequired, type SecretContext } from "../config/schema";
 import { STACKS } from "./cli/stacks";
 
 export { STACKS, PROJECT, type StackName } from "./cli/stacks";
@@ -104,7 +104,8 @@ function secretContextOf(config: Record<string, string>): SecretContext {
   return {
     withDomains: Array.isArray(domains?.hostnames) && domains.hostnames.length > 0,
     production: config["gyana:environment"] === "production",
-    generateSecretKey: json("gyana:generateSecretKey") === true,
+    generateSecretKey: json(PLAIN_KEYS.generateSecretKey.key) === true,
+    generateHashidsSalt: json(PLAIN_KEYS.generateHashidsSalt.key) === true,
   };
 }
 
@@ -175,8 +176,8 @@ export function placeholderOverrides(stack: string, replacement: string): Record
 
 /**
  * Overrides for a rehearsal of a deploy (tests, the emulated up): every placeholder replaced, and
- * in production, when the rehearsal gives no gyana:secretKey, gyana:generateSecretKey set, as a
- * fresh production would (a real one keeps its live SECRET_KEY).
+ * in production, for each of gyana:secretKey and gyana:hashidsSalt the rehearsal does not give,
+ * its generate flag set, as a fresh production would (a real one keeps its live values).
  */
 export function rehearsalOverrides(
   stack: string,
@@ -186,14 +187,19 @@ export function rehearsalOverrides(
   return { ...placeholderOverrides(stack, replacement), ...secretKeyRehearsal(stack, secrets) };
 }
 
-/** `gyana:generateSecretKey: true` for a production stack rehearsed without a SECRET_KEY. */
+/**
+ * `gyana:generateSecretKey: true` (and `gyana:generateHashidsSalt: true`) for a production stack
+ * rehearsed without a SECRET_KEY (a HASHIDS_SALT).
+ */
 export function secretKeyRehearsal(
   stack: string,
   secrets: Record<string, string> = {},
 ): Record<string, string> {
   const { config } = readStackFile(stack, { standInMissingSecrets: false });
-  const production = config["gyana:environment"] === "production";
-  return production && !(SECRET_KEYS.secretKey.key in secrets)
-    ? { "gyana:generateSecretKey": "true" }
-    : {};
+  if (config["gyana:environment"] !== "production") return {};
+  return Object.fromEntries(
+    [SECRET_KEYS.secretKey, SECRET_KEYS.hashidsSalt]
+      .filter((spec) => !(spec.key in secrets))
+      .map((spec) => [PLAIN_KEYS[spec.generated.with].key, "true"]),
+  );
 }

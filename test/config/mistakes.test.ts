@@ -13,6 +13,7 @@ import { configSourceOf, readStackFile, type StackFile } from "../../tools/stack
 import { testSecrets } from "../support/stack";
 
 const LIVE_SECRET_KEY = "live-django-secret-key-".padEnd(60, "k");
+const LIVE_SALT = "live-hashids-salt-0123456789abcd";
 
 async function stackWith(
   stack: string,
@@ -21,7 +22,9 @@ async function stackWith(
 ): Promise<StackFile> {
   const given: Record<string, string | undefined> = {
     ...(await testSecrets()),
-    ...(stack === "prod" ? { "gyana:secretKey": LIVE_SECRET_KEY } : {}),
+    ...(stack === "prod"
+      ? { "gyana:secretKey": LIVE_SECRET_KEY, "gyana:hashidsSalt": LIVE_SALT }
+      : {}),
     ...secrets,
   };
   for (const [key, value] of Object.entries(given)) if (value === undefined) delete given[key];
@@ -175,14 +178,71 @@ describe("SECRET_KEY", () => {
 
   it("outside production a generated one is a warning", async () => {
     const config = loadStackConfig(configSourceOf(await stackWith("staging")), "staging");
-    expect(config.warnings).toEqual([
+    expect(config.warnings).toContain(
       "gyana:secretKey: not set, so the stack generates a SECRET_KEY (kept in the state); set it to keep a known one",
-    ]);
+    );
   });
 
   it("the offline plan of prod stands in for it and lists it as missing", () => {
     const file = readStackFile("prod");
     expect(file.missingSecrets).toContain("gyana:secretKey");
+  });
+});
+
+describe("HASHIDS_SALT", () => {
+  // Every hashid in a URL the app issued is decoded with HASHIDS_SALT: a new salt breaks every
+  // link, bookmark and email, as a new SECRET_KEY logs every user out.
+  it("production without gyana:hashidsSalt is refused, naming the key, the risk and the fix", async () => {
+    expect(await problems("prod", {}, { "gyana:hashidsSalt": undefined })).toEqual([
+      "gyana:hashidsSalt: missing in production; set the live value with `pulumi config set --secret gyana:hashidsSalt` (the live app's HASHIDS_SALT (keep it: every hashid URL the app issued depends on it); outside production, omit to generate one), or set gyana:generateHashidsSalt to true to generate a new one on purpose (that breaks every hashid URL the app ever issued: links, bookmarks and emails stop resolving)",
+    ]);
+  });
+
+  it("production may generate one when gyana:generateHashidsSalt says so, and only that one", async () => {
+    const file = await stackWith(
+      "prod",
+      { "gyana:generateHashidsSalt": true },
+      { "gyana:hashidsSalt": undefined },
+    );
+    const config = loadStackConfig(configSourceOf(file), "prod");
+    expect(config.secrets.hashidsSalt).toBeUndefined();
+    expect(config.warnings).toEqual([]);
+    // Generating SECRET_KEY on purpose does not say a new salt is intended.
+    expect(
+      await problems(
+        "prod",
+        { "gyana:generateSecretKey": true },
+        { "gyana:secretKey": undefined, "gyana:hashidsSalt": undefined },
+      ),
+    ).toEqual([expect.stringMatching(/^gyana:hashidsSalt: missing in production; /)]);
+  });
+
+  it("gyana:generateHashidsSalt beside a gyana:hashidsSalt, or while adopting, is refused", async () => {
+    expect(await problems("prod", { "gyana:generateHashidsSalt": true })).toEqual([
+      "gyana:generateHashidsSalt: true is not allowed while gyana:hashidsSalt is set; remove one of them",
+    ]);
+    expect(
+      await problems(
+        "prod",
+        { "gyana:generateHashidsSalt": true, "gyana:imports": { herokuApp: "gyana-beta" } },
+        { "gyana:hashidsSalt": undefined },
+      ),
+    ).toEqual([
+      "gyana:generateHashidsSalt: true is not allowed while adopting an existing app (gyana:imports.herokuApp); its live HASHIDS_SALT must be kept",
+      "gyana:hashidsSalt: missing; adopting an existing app (gyana:imports.herokuApp) needs the live value, or a generated one would replace it; set it with `pulumi config set --secret gyana:hashidsSalt`",
+    ]);
+  });
+
+  it("outside production a generated one is a warning", async () => {
+    const config = loadStackConfig(configSourceOf(await stackWith("staging")), "staging");
+    expect(config.warnings).toContain(
+      "gyana:hashidsSalt: not set, so the stack generates a HASHIDS_SALT (kept in the state); set it to keep a known one",
+    );
+  });
+
+  it("the offline plan of prod stands in for it and lists it as missing", () => {
+    expect(readStackFile("prod").missingSecrets).toContain("gyana:hashidsSalt");
+    expect(readStackFile("staging").missingSecrets).not.toContain("gyana:hashidsSalt");
   });
 });
 

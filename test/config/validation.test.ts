@@ -4,8 +4,9 @@ import { configSourceOf, readStackFile } from "../../tools/stackFile";
 import { testSecrets } from "../support/stack";
 import { wildcardCertificate } from "../support/certificates";
 
-/** The live SECRET_KEY a real production keeps (production refuses to run without one). */
+/** The live SECRET_KEY and HASHIDS_SALT a real production keeps (it refuses to run without). */
 const LIVE_SECRET_KEY = "live-django-secret-key-".padEnd(60, "k");
+const LIVE_SALT = "live-hashids-salt-0123456789abcd";
 
 /** The prod stack file with test secrets, with some keys replaced (structured ones as objects). */
 async function prodWith(
@@ -15,6 +16,7 @@ async function prodWith(
   const secrets: Record<string, string | undefined> = {
     ...(await testSecrets()),
     "gyana:secretKey": LIVE_SECRET_KEY,
+    "gyana:hashidsSalt": LIVE_SALT,
     ...options.secrets,
   };
   for (const [key, value] of Object.entries(secrets)) if (value === undefined) delete secrets[key];
@@ -86,7 +88,7 @@ describe("valid stack config", () => {
     const config = loadStackConfig(configSourceOf(await prodWith()), "prod");
     expect(typeof config.secrets.sendgridApiKey).toBe("object");
     expect(typeof config.secrets.secretKey).toBe("object");
-    expect(config.secrets.hashidsSalt).toBeUndefined();
+    expect(typeof config.secrets.hashidsSalt).toBe("object");
   });
 });
 
@@ -262,7 +264,7 @@ describe("bad config is refused with the key, the value and what is allowed", ()
   it("adopting the live app without its SECRET_KEY and HASHIDS_SALT", async () => {
     const problems = await prodProblems(
       { "gyana:imports": { herokuApp: "gyana-beta" } },
-      { secrets: { "gyana:secretKey": undefined } },
+      { secrets: { "gyana:secretKey": undefined, "gyana:hashidsSalt": undefined } },
     );
     expect(problems).toEqual([
       "gyana:secretKey: missing; adopting an existing app (gyana:imports.herokuApp) needs the live value, or a generated one would replace it; set it with `pulumi config set --secret gyana:secretKey`",

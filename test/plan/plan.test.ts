@@ -209,6 +209,7 @@ describe("the prod plan", () => {
       "gyana:segmentAnalyticsWriteKey",
       "gyana:sendgridApiKey",
       "gyana:secretKey",
+      "gyana:hashidsSalt",
       "gyana:tlsCertificate",
       "gyana:tlsPrivateKey",
     ]);

@@ -68,7 +68,11 @@ describe("the program start of pulumi preview and up", () => {
   it("Pulumi's own cmd/run starts index.ts for prod and declares what the offline plan shows", async () => {
     // Real (test) secrets, as a preview has: the offline plan's stand-ins are honoured only
     // inside the offline plan's own process (config/offlineStandIns.ts), not in a real run.
-    const secrets = { ...(await testSecrets()), "gyana:secretKey": "s".repeat(60) };
+    const secrets = {
+      ...(await testSecrets()),
+      "gyana:secretKey": "s".repeat(60),
+      "gyana:hashidsSalt": "h".repeat(32),
+    };
     const file = readStackFile("prod", { secrets });
     const hosted = await runAsPulumiHost({
       stack: "prod",
