@@ -1,6 +1,7 @@
 // The stack config's one schema: every `gyana:*` key (plus `gcp:project`), what it may hold, and
 // the message an operator sees when it holds something else.
 import { z } from "zod";
+import { EU_LOCATIONS } from "../policy/euLocations";
 import { CONFIG_VARS_MAX_BYTES, DYNO_SIZES, HEROKU_STACKS, PROCESS_TYPES } from "./herokuFacts";
 
 export const ENVIRONMENTS = ["development", "staging", "production"] as const;
@@ -8,13 +9,8 @@ export const PIPELINE_STAGES = ["development", "staging", "production"] as const
 export const HEROKU_REGIONS = ["eu"] as const;
 export const DNS_MODES = ["godaddy", "manual"] as const;
 export const HONEYBADGER_ENDPOINTS = ["us", "eu"] as const;
-export const BUCKET_LOCATIONS = [
-  "EU",
-  "US",
-  "EUROPE-WEST1",
-  "EUROPE-WEST2",
-  "US-CENTRAL1",
-] as const;
+/** Where the upload bucket may be: the EU, the policy pack's own list (one source for both). */
+export const BUCKET_LOCATIONS = EU_LOCATIONS;
 export const MIN_DNS_TTL = 600;
 
 const GCP_PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
@@ -159,7 +155,11 @@ export const googleSchema = z.strictObject({
       BUCKET_NAME,
       "must be a Cloud Storage bucket name: 3-63 lower-case letters, digits, - _ .",
     ),
-    location: z.enum(BUCKET_LOCATIONS, { error: `must be one of: ${oneOf(BUCKET_LOCATIONS)}` }),
+    location: z.enum(BUCKET_LOCATIONS, {
+      error:
+        `must be one of: ${oneOf(BUCKET_LOCATIONS)} (users' files stay in the EU; the policy ` +
+        "pack refuses any other location, and a bucket's location cannot change later)",
+    }),
     corsOrigins: z.array(origin).min(1, { error: "must list at least one origin" }),
   }),
 });

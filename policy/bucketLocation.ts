@@ -1,28 +1,12 @@
-// Users' files stay in the EU, like their data in Heroku's `eu` region and BigQuery's `EU`
-// location (the app sets BIGQUERY_LOCATION = "EU"). A bucket's location cannot change after it is
-// created. Allowed: the EU multi-region, the EUR4 dual-region (Netherlands and Finland) and the
-// regions in EU member states, as Google lists them (https://cloud.google.com/storage/docs/locations).
-// Not allowed by default: London (europe-west2), Zurich (europe-west6) and the dual-regions that
-// include them (EUR5, EUR7, EUR8): in Europe, not in the EU. Policy config `allowedLocations`
-// replaces the list.
+// Users' files stay in the EU (euLocations.ts lists where, and why). A bucket's location cannot
+// change after it is created. Policy config `allowedLocations` replaces the list; the stack
+// config (config/schema.ts) allows the same default list, so a stack is refused before the pack
+// sees it.
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { EU_LOCATIONS } from "./euLocations";
 import { GCP_BUCKET, displayName } from "./resources";
 
-export const EU_LOCATIONS = [
-  "EU",
-  "EUR4",
-  "EUROPE-CENTRAL2",
-  "EUROPE-NORTH1",
-  "EUROPE-NORTH2",
-  "EUROPE-SOUTHWEST1",
-  "EUROPE-WEST1",
-  "EUROPE-WEST3",
-  "EUROPE-WEST4",
-  "EUROPE-WEST8",
-  "EUROPE-WEST9",
-  "EUROPE-WEST10",
-  "EUROPE-WEST12",
-];
+export { EU_LOCATIONS };
 
 export const bucketInEu: ResourceValidationPolicy = {
   name: "bucket-in-eu",
@@ -30,7 +14,7 @@ export const bucketInEu: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
-      allowedLocations: { type: "array", items: { type: "string" }, default: EU_LOCATIONS },
+      allowedLocations: { type: "array", items: { type: "string" }, default: [...EU_LOCATIONS] },
     },
   },
   validateResource: (args, reportViolation) => {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadStackConfig } from "../../config/load";
+import { BUCKET_LOCATIONS } from "../../config/schema";
+import { bucketInEu } from "../../policy/bucketLocation";
+import { EU_LOCATIONS } from "../../policy/euLocations";
+import { GCP_BUCKET } from "../../policy/resources";
 import { configSourceOf, readStackFile } from "../../tools/stackFile";
+import { violationsOf } from "../policy/policyHarness";
 import { testSecrets } from "../support/stack";
 import { wildcardCertificate } from "../support/certificates";
 
@@ -133,12 +138,36 @@ describe("bad config is refused with the key, the value and what is allowed", ()
     ]);
   });
 
-  it("a bucket location outside the list", async () => {
+  it("a bucket location outside the EU, as the policy pack refuses it, before any resource", async () => {
+    // US, London (EUROPE-WEST2) and US-CENTRAL1 were accepted here and refused by the pack at
+    // preview time: config now allows exactly the pack's list.
     const google = prodGoogle();
-    const bucket = { ...(google["bucket"] as object), location: "MARS" };
-    expect(await prodProblems({ "gyana:google": { ...google, bucket } })).toEqual([
-      'gyana:google.bucket.location: "MARS" is not allowed; it must be one of: EU, US, EUROPE-WEST1, EUROPE-WEST2, US-CENTRAL1',
-    ]);
+    for (const location of ["MARS", "US", "EUROPE-WEST2", "US-CENTRAL1", "EUR5"]) {
+      const bucket = { ...(google["bucket"] as object), location };
+      expect(await prodProblems({ "gyana:google": { ...google, bucket } }), location).toEqual([
+        `gyana:google.bucket.location: "${location}" is not allowed; it must be one of: ` +
+          "EU, EUR4, EUROPE-CENTRAL2, EUROPE-NORTH1, EUROPE-NORTH2, EUROPE-SOUTHWEST1, " +
+          "EUROPE-WEST1, EUROPE-WEST3, EUROPE-WEST4, EUROPE-WEST8, EUROPE-WEST9, EUROPE-WEST10, " +
+          "EUROPE-WEST12 (users' files stay in the EU; the policy pack refuses any other " +
+          "location, and a bucket's location cannot change later)",
+      ]);
+    }
+  });
+
+  it("every bucket location config accepts passes the policy pack, from the same list", async () => {
+    expect(BUCKET_LOCATIONS).toBe(EU_LOCATIONS);
+    const google = prodGoogle();
+    for (const location of BUCKET_LOCATIONS) {
+      const bucket = { ...(google["bucket"] as object), location };
+      const file = await prodWith({ "gyana:google": { ...google, bucket } });
+      const config = loadStackConfig(configSourceOf(file), "prod");
+      const violations = await violationsOf(bucketInEu, {
+        type: GCP_BUCKET,
+        name: "gcp-uploads",
+        props: { name: config.google.bucket.name, location: config.google.bucket.location },
+      });
+      expect(violations, location).toEqual([]);
+    }
   });
 
   it("a DNS TTL under GoDaddy's minimum of 600 seconds", async () => {
