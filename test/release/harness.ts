@@ -29,6 +29,8 @@ export interface ReleaseRun {
   out: string[];
   err: string[];
   asked: string[];
+  /** The questions whose answer was read without echo (a subset of `asked`). */
+  askedWithoutEcho: string[];
 }
 
 type AppRecord = ReturnType<HerokuEmulator["state"]["app"]>;
@@ -84,14 +86,16 @@ export function useReleaseWorld(): ReleaseWorld {
     const out: string[] = [];
     const err: string[] = [];
     const asked: string[] = [];
+    const askedWithoutEcho: string[] = [];
     const retries: RetryEvent[] = [];
     const answers = terminal.answers ?? [];
     const io: Io = {
       out: (line) => out.push(line),
       err: (line) => err.push(line),
       interactive: terminal.interactive ?? false,
-      ask: async (question) => {
+      ask: async (question, options) => {
         asked.push(question);
+        if (options?.secret) askedWithoutEcho.push(question);
         return answers[Math.min(asked.length, answers.length) - 1] ?? "";
       },
     };
@@ -109,7 +113,7 @@ export function useReleaseWorld(): ReleaseWorld {
           onRetry: (e) => retries.push(e),
         }),
     });
-    return { code, out, err, asked };
+    return { code, out, err, asked, askedWithoutEcho };
   }
 
   const staging = () => emu.state.app("gyana-release");

@@ -1,6 +1,8 @@
 // The release command as an operator meets it at 2 a.m.: a promotion the wrong way round is
 // called out, the plan can be read by a program, API detail only on request, help like the
 // other commands, and a second factor when Heroku asks for one.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { HerokuClient, type HerokuApiError } from "../../providers/heroku/client";
 import { RELEASE_USAGE } from "../../tools/release/args";
@@ -143,9 +145,47 @@ describe("a second factor", () => {
       "Heroku asks for a second factor. Two-factor code: ",
       "That code was not accepted. Heroku asks for a second factor. Two-factor code: ",
     ]);
+    // Both code questions, and only they, are read without echo (the confirmation is not).
+    expect(run.askedWithoutEcho).toEqual(run.asked.slice(1));
     expect(run.code).toBe(0);
     expect(promotions().map((r) => r.status)).toEqual([403, 403, 201]);
   });
+
+  it("typed on a real terminal is never echoed, and reaches Heroku", async () => {
+    // `npm run release` under a pseudo-terminal (util-linux `script`), as an operator runs it:
+    // whatever the terminal shows is in `screen`. The code is typed only once the question is
+    // on the screen, as a person would, so the terminal's echo setting at that moment decides.
+    world.emu().state.promotionTwoFactorCodes = new Set(["482916"]);
+    const root = join(__dirname, "..", "..");
+    const command = [
+      join(root, "node_modules", ".bin", "tsx"),
+      "tools/release.ts",
+      ...["--from", "staging", "--to", "prod", "--execute", "--yes"],
+    ].join(" ");
+    const child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], {
+      cwd: root,
+      env: { ...process.env, HEROKU_API_KEY: world.emu().token, HEROKU_API_URL: world.emu().url },
+    });
+    let screen = "";
+    let typed = false;
+    child.stdout.on("data", (chunk: Buffer) => {
+      screen += chunk.toString();
+      if (!typed && screen.includes("Two-factor code: ")) {
+        typed = true;
+        child.stdin.write("482916\r");
+      }
+    });
+    child.stderr.on("data", (chunk: Buffer) => (screen += chunk.toString()));
+    const stuck = setTimeout(() => child.kill(), 50_000);
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    clearTimeout(stuck);
+    expect(screen).toContain("Heroku asks for a second factor. Two-factor code: ");
+    expect(screen).not.toContain("482916");
+    expect(screen).toContain("Released gyana-beta v");
+    expect(code).toBe(0);
+    expect(promotions().map((r) => r.status)).toEqual([403, 201]);
+    expect(world.emu().state.promotionTwoFactorCodes).toEqual(new Set());
+  }, 60_000);
 
   it("that is wrong, given without a terminal, is refused", async () => {
     world.emu().state.promotionTwoFactorCodes = new Set(["123456"]);

@@ -1,6 +1,7 @@
 // What the release and rollback commands share as command-line programs: how they talk to the
 // operator (injectable, so tests capture output and answer prompts), refusals, and the
 // confirmation gate in front of every change. Parsing, help and exit codes are tools/cli's.
+import { emitKeypressEvents } from "node:readline";
 import { createInterface } from "node:readline/promises";
 import { hasShape, seg, shapeRule, type HerokuShape } from "../../providers/heroku/providerKit";
 import { UsageError } from "../cli/usageError";
@@ -13,8 +14,11 @@ export interface Io {
   err(line: string): void;
   /** True when stdin is a terminal someone can answer. */
   interactive: boolean;
-  /** Asks a question on the terminal and returns the answer. */
-  ask(question: string): Promise<string>;
+  /**
+   * Asks a question on the terminal and returns the answer. With `secret`, the answer (a
+   * one-time code) is read without echo, so it is never on the screen or in a recording of it.
+   */
+  ask(question: string, options?: { secret?: boolean }): Promise<string>;
 }
 
 // Bad arguments: the command prints the message and its usage, and exits 2 (tools/cli).
@@ -57,7 +61,8 @@ export function processIo(): Io {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
     interactive: Boolean(process.stdin.isTTY),
-    ask: async (question) => {
+    ask: async (question, options) => {
+      if (options?.secret) return askWithoutEcho(question, process.stdin, process.stderr);
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
         return await rl.question(question);
@@ -66,6 +71,71 @@ export function processIo(): Io {
       }
     },
   };
+}
+
+/** What the hidden prompt needs of its input: a stream on a terminal (process.stdin on a TTY). */
+export interface TerminalInput extends NodeJS.ReadableStream {
+  isTTY?: boolean;
+  isRaw?: boolean;
+  setRawMode(mode: boolean): unknown;
+}
+
+/**
+ * Reads one line on a terminal without echoing it: the terminal is put in raw mode, so neither
+ * the terminal driver nor readline (which echoes every key it reads) shows what is typed; keys
+ * come from readline's keypress decoder. Enter (or Ctrl-D) ends the answer, Backspace deletes,
+ * Ctrl-C refuses (raw mode turns it into a key, not a signal). The terminal's mode is restored
+ * in every case.
+ */
+export function askWithoutEcho(
+  question: string,
+  input: TerminalInput,
+  output: Pick<NodeJS.WritableStream, "write">,
+): Promise<string> {
+  if (!input.isTTY) {
+    return Promise.reject(new RefusedError("stdin is not a terminal, so a code cannot be typed."));
+  }
+  return new Promise((resolve, reject) => {
+    emitKeypressEvents(input);
+    const wasRaw = input.isRaw;
+    let answer = "";
+    const finish = (error?: Error) => {
+      input.off("keypress", onKey);
+      input.setRawMode(wasRaw ?? false);
+      input.pause();
+      output.write("\n");
+      if (error) reject(error);
+      else resolve(answer);
+    };
+    const onKey = (text: string | undefined, key: Keypress | undefined) => {
+      if (key?.ctrl && key.name === "c") {
+        finish(
+          new RefusedError("interrupted (Ctrl-C) before a code was given. Nothing was changed."),
+        );
+      } else if (
+        key?.name === "return" ||
+        key?.name === "enter" ||
+        (key?.ctrl && key.name === "d")
+      ) {
+        finish();
+      } else if (key?.name === "backspace") {
+        answer = answer.slice(0, -1);
+      } else if (text && !key?.ctrl && !key?.meta && !/[\u0000-\u001f\u007f]/.test(text)) {
+        answer += text;
+      }
+    };
+    input.setRawMode(true);
+    input.on("keypress", onKey);
+    input.resume();
+    output.write(question);
+  });
+}
+
+/** What readline's keypress decoder passes with each key. */
+interface Keypress {
+  name?: string;
+  ctrl?: boolean;
+  meta?: boolean;
 }
 
 /** Quotes an argument for a shell command line shown to the operator. */

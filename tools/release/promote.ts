@@ -58,7 +58,7 @@ function twoFactorCode(io: Io, app: string, factor: SecondFactor, attempt: numbe
         `HEROKU_TWO_FACTOR_CODE (a code works once). Nothing was changed.`,
     );
   }
-  return io.ask(`${rejected}Heroku asks for a second factor. Two-factor code: `);
+  return io.ask(`${rejected}Heroku asks for a second factor. Two-factor code: `, { secret: true });
 }
 
 /**
