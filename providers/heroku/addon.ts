@@ -8,10 +8,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AddOn } from "@heroku-cli/schema";
 import { addonPlanDifference, adoptionRefusal } from "./adoption";
+import { planChangeNotice, planChangeRefusal } from "./addonPlans";
 import { herokuClientFromEnv, isApiError, type HerokuClient } from "./client";
 import {
   Failures,
   UNKNOWN,
+  isUnknown,
   assertSameApp,
   deleteIgnoringNotFound,
   diffDeclared,
@@ -154,14 +156,49 @@ async function readyOrHalfCreated(
   }
 }
 
+/**
+ * Runs one add-on create request of `app` at a time: "the Heroku API cannot handle a single
+ * application requesting multiple addons simultaneously" (terraform-provider-heroku,
+ * heroku/resource_heroku_addon.go, the comment on `addonLock`). Heroku documents neither its error
+ * for that nor a retry, and a POST is not idempotent, so the requests are queued instead of
+ * retried. Terraform holds its lock through the provisioning wait too; this queues only the
+ * request, so two add-ons still provision side by side and a fresh `up` lasts about as long as
+ * the slowest one (tools/bench prints it). Every dynamic resource of a `pulumi up` runs in one
+ * provider host process (the default `pulumi-nodejs` provider), so the queue lives on
+ * `globalThis` of that process. Keyed by `app` as declared: the stack gives every add-on the
+ * App's id.
+ */
+async function oneCreatePerApp<T>(app: string, request: () => Promise<T>): Promise<T> {
+  const holder = globalThis as { __gyanaAddonCreates?: Map<string, Promise<unknown>> };
+  const queues = (holder.__gyanaAddonCreates ??= new Map<string, Promise<unknown>>());
+  const before = queues.get(app) ?? Promise.resolve();
+  const mine = before.then(request, request);
+  const settled = mine.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(app, settled);
+  try {
+    return await mine;
+  } finally {
+    if (queues.get(app) === settled) queues.delete(app);
+  }
+}
+
 export const addonProvider: pulumi.dynamic.ResourceProvider<AddonInputs, AddonOutputs> = {
-  async check(_olds, news) {
+  async check(olds, news) {
     const failures = new Failures();
     failures.identity(news, "app", ["appName", "uuid"]);
     failures.string(news, "plan", {
       pattern: /^[a-z0-9][a-z0-9-]*:[A-Za-z0-9_.-]+$/,
       rule: "must be `<service>:<plan>`, e.g. `heroku-postgresql:essential-0`",
     });
+    // A plan change Heroku refuses fails the preview, before any API call (addonPlans.ts).
+    const from = (olds as Partial<AddonInputs> | undefined)?.plan;
+    if (typeof from === "string" && typeof news.plan === "string" && !isUnknown(news.plan)) {
+      const refusal = planChangeRefusal(from, news.plan, String(news.app));
+      if (refusal) failures.add("plan", refusal);
+    }
     failures.optionalString(news, "attachmentName", {
       pattern: /^[A-Za-z][A-Za-z0-9_]*$/,
       rule: "must be letters, digits and _ starting with a letter (it prefixes `_URL`)",
@@ -181,6 +218,11 @@ export const addonProvider: pulumi.dynamic.ResourceProvider<AddonInputs, AddonOu
   },
 
   async diff(_id, olds, news) {
+    // The preview says what an accepted plan change does next (a later switch-over, a new URL).
+    if (olds.plan !== news.plan && typeof news.plan === "string" && !isUnknown(news.plan)) {
+      const notice = planChangeNotice(olds.plan, news.plan, String(news.app));
+      if (notice) report(notice);
+    }
     const declared = diffDeclared<AddonInputs>(olds, news, {
       // `app` is compared in `update`, which refuses to move an add-on to another app: a rename of
       // the app must not destroy its database.
@@ -219,7 +261,9 @@ export const addonProvider: pulumi.dynamic.ResourceProvider<AddonInputs, AddonOu
       if (inputs.attachmentName !== undefined) body["attachment"] = { name: inputs.attachmentName };
       if (inputs.config !== undefined) body["config"] = inputs.config;
       try {
-        addon = await client.post<AddOn>(`/apps/${seg(inputs.app)}/addons`, body);
+        addon = await oneCreatePerApp(inputs.app, () =>
+          client.post<AddOn>(`/apps/${seg(inputs.app)}/addons`, body),
+        );
       } catch (err) {
         if (isApiError(err, 422) && /taken|already/i.test(err.message)) {
           throw new Error(
@@ -257,6 +301,9 @@ export const addonProvider: pulumi.dynamic.ResourceProvider<AddonInputs, AddonOu
       const body: Record<string, unknown> = { plan: news.plan };
       if (news.name !== undefined && news.name !== olds.name) body["name"] = news.name;
       addon = await client.patch<AddOn>(path, body);
+      const notice =
+        news.plan !== olds.plan ? planChangeNotice(olds.plan, news.plan, news.app) : "";
+      if (notice) report(`plan changed: ${notice}`);
       addon = await readyOrHalfCreated(client, news.app, addon, news, news);
     } else {
       // Also what finishes an add-on saved half-created: the engine updates it on the next up.

@@ -283,6 +283,95 @@ describe("buildpacks", () => {
 describe("add-ons", () => {
   beforeEach(() => start({ addonProvisioningPolls: 2 }));
 
+  it("refuses writes to an attachment's config vars, set or unset, and changes nothing", async () => {
+    const app = emu.state.createApp({ name: "gyana-att" });
+    emu.state.createAddon(app, { plan: "heroku-postgresql:essential-0", provisioned: true });
+    const before = { ...app.configVars };
+    const colour = Object.keys(before).find((k) => k.startsWith("HEROKU_POSTGRESQL_"))!;
+    const set = await call("PATCH", "/apps/gyana-att/config-vars", {
+      DATABASE_URL: "postgres://elsewhere",
+      [colour]: null,
+      OTHER: "x",
+    });
+    expect([set.status, set.body]).toEqual([
+      422,
+      {
+        id: "invalid_params",
+        message: `Cannot overwrite attachment values DATABASE_URL, ${colour}.`,
+      },
+    ]);
+    expect(app.configVars).toEqual(before);
+    expect((await call("PATCH", "/apps/gyana-att/config-vars", { OTHER: "x" })).status).toBe(200);
+  });
+
+  it("Postgres plan changes: Essential cannot leave its tier; Standard prepares and switches over later", async () => {
+    const app = emu.state.createApp({ name: "gyana-plans" });
+    const essential = emu.state.createAddon(app, {
+      plan: "heroku-postgresql:essential-0",
+      name: "pg-essential",
+      provisioned: true,
+    });
+    const refused = await call("PATCH", "/apps/gyana-plans/addons/pg-essential", {
+      plan: "heroku-postgresql:standard-0",
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.message).toMatch(/Use pg:copy/);
+    expect(essential.plan).toBe("essential-0");
+    expect(
+      (
+        await call("PATCH", "/apps/gyana-plans/addons/pg-essential", {
+          plan: "heroku-postgresql:essential-1",
+        })
+      ).status,
+    ).toBe(200);
+    // Within the tier too, the replacement is prepared and takes over later.
+    expect(essential.pendingChangeover).toEqual({ from: "essential-0", to: "essential-1" });
+    emu.state.deleteAddon(essential);
+
+    const standard = emu.state.createAddon(app, {
+      plan: "heroku-postgresql:standard-0",
+      name: "pg-standard",
+      provisioned: true,
+    });
+    const url = app.configVars["DATABASE_URL"];
+    const changed = await call("PATCH", "/apps/gyana-plans/addons/pg-standard", {
+      plan: "heroku-postgresql:standard-2",
+    });
+    expect([changed.status, changed.body.plan.name]).toEqual([200, "heroku-postgresql:standard-2"]);
+    expect(app.configVars["DATABASE_URL"]).toBe(url);
+    expect(standard.pendingChangeover).toEqual({ from: "standard-0", to: "standard-2" });
+    emu.state.changeOver(standard);
+    expect(app.configVars["DATABASE_URL"]).not.toBe(url);
+    expect(standard.pendingChangeover).toBeUndefined();
+    expect(emu.violations).toEqual([]);
+  });
+
+  it("refuses an add-on create on an app while another one for that app is being answered", async () => {
+    await emu.close();
+    await start({ addonCreateLatencyMs: 200 });
+    emu.state.createApp({ name: "gyana-pair" });
+    emu.state.createApp({ name: "gyana-other" });
+    const [first, second, elsewhere] = await Promise.all([
+      call("POST", "/apps/gyana-pair/addons", { plan: "heroku-postgresql:essential-0" }),
+      call("POST", "/apps/gyana-pair/addons", { plan: "heroku-redis:mini" }),
+      call("POST", "/apps/gyana-other/addons", { plan: "heroku-redis:mini" }),
+    ]);
+    // Which of the two arrives first is up to the network; the other one is refused.
+    const [refused] = [first, second].filter((r) => r.status !== 201);
+    expect([first.status, second.status].sort()).toEqual([201, 422]);
+    expect(refused!.body).toEqual({
+      id: "invalid_params",
+      message:
+        "Another add-on is being added to gyana-pair; try again when that request has finished.",
+    });
+    expect(elsewhere.status).toBe(201);
+    expect(emu.state.addonsOf(emu.state.app("gyana-pair"))).toHaveLength(1);
+    // Once the first has been answered, the next one is accepted.
+    const after = await call("POST", "/apps/gyana-pair/addons", { plan: "heroku-redis:mini" });
+    expect(after.status).toBe(201);
+    expect(emu.violations).toEqual([]);
+  });
+
   it("answers provisioning for two polls, then sets REDIS_URL to a rediss:// URL", async () => {
     emu.state.createApp({ name: "gyana-dev" });
     const created = await call("POST", "/apps/gyana-dev/addons", { plan: "heroku-redis:mini" });

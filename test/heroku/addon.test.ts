@@ -111,6 +111,89 @@ describe("Addon provider (serialized, against the emulator)", () => {
     expect(emu.violations).toEqual([]);
   });
 
+  it("refuses a Postgres plan change across the Essential tier in check, before any API call, with the pg:copy procedure", async () => {
+    const { emu } = env;
+    const olds = await checked({ app: "gyana-addons", plan: "heroku-postgresql:essential-0" });
+    for (const [from, to] of [
+      ["heroku-postgresql:essential-0", "heroku-postgresql:standard-0"],
+      ["heroku-postgresql:standard-0", "heroku-postgresql:essential-2"],
+    ]) {
+      const step = await counted(emu, () =>
+        addon.provider.check!({ ...olds, plan: from! }, { ...olds, plan: to! }),
+      );
+      expect(step.routes).toEqual([]);
+      expect(step.result.failures).toEqual([
+        {
+          property: "plan",
+          reason: expect.stringMatching(
+            new RegExp(
+              `^\`plan\` ${from} → ${to} crosses the Essential tier, which a plan change cannot do.*heroku pg:copy DATABASE_URL HEROKU_POSTGRESQL_<NEW COLOR>_URL -a gyana-addons.*Nothing was changed\\.$`,
+            ),
+          ),
+        },
+      ]);
+    }
+    // Within a tier it is a plain plan change.
+    const within = await addon.provider.check!(
+      { ...olds, plan: "heroku-postgresql:standard-0" },
+      { ...olds, plan: "heroku-postgresql:standard-2" },
+    );
+    expect(within.failures ?? []).toEqual([]);
+  });
+
+  it("a Standard plan change: the preview and the up say the switch-over comes later and how to watch it; DATABASE_URL changes only then", async () => {
+    const { emu } = env;
+    const inputs = await checked({
+      app: "gyana-addons",
+      plan: "heroku-postgresql:standard-0",
+      name: "gyana-addons-standard",
+    });
+    const { id, outs } = await addon.provider.create(inputs);
+    const url = () => emu.state.app("gyana-addons").configVars["DATABASE_URL"];
+    const before = url();
+    const upgraded = { ...inputs, plan: "heroku-postgresql:standard-2" };
+    const lines = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const diff = await counted(emu, () => addon.provider.diff!(id, outs, upgraded));
+    expect(diff.routes).toEqual([]);
+    const said = () => lines.mock.calls.map((c) => String(c[0])).join("\n");
+    expect(said()).toContain(
+      "heroku: heroku-postgresql:standard-0 → heroku-postgresql:standard-2: Heroku prepares a replacement database (up to several hours; the app keeps running on the current one) and switches over later",
+    );
+    expect(said()).toContain("`heroku pg:info -a gyana-addons`");
+    lines.mockClear();
+    const update = await counted(emu, () => addon.provider.update!(id, outs, upgraded));
+    expect(update.routes.filter((r) => !r.startsWith("GET"))).toEqual([
+      "PATCH /apps/{app}/addons/{addon}",
+    ]);
+    expect(said()).toContain(
+      "heroku: plan changed: heroku-postgresql:standard-0 → heroku-postgresql:standard-2",
+    );
+    lines.mockRestore();
+    expect(update.result.outs).toMatchObject({ plan: "heroku-postgresql:standard-2" });
+    expect(url()).toBe(before);
+    emu.state.changeOver(emu.state.addons.get(id)!);
+    expect(url()).not.toBe(before);
+    await addon.provider.delete!(id, update.result.outs!);
+  });
+
+  it("creates two add-ons of one app at once without overlapping their requests (Heroku refuses that), provisioning them side by side", async () => {
+    const { emu } = env;
+    emu.state.createApp({ name: "gyana-pair", region: "eu" });
+    const pg = await checked({ app: "gyana-pair", plan: "heroku-postgresql:essential-0" });
+    const kv = await checked({ app: "gyana-pair", plan: "heroku-redis:mini" });
+    emu.resetCounts();
+    const [a, b] = await Promise.all([addon.provider.create(pg), addon.provider.create(kv)]);
+    const posts = emu.requests.filter((r) => r.route === "POST /apps/{app}/addons");
+    expect(posts.map((r) => r.status)).toEqual([201, 201]);
+    // Both were provisioning at the same time: the second POST came before the first was ready.
+    const firstReady = emu.requests.findIndex((r) => r.route === "GET /apps/{app}/config-vars");
+    expect(emu.requests.indexOf(posts[1]!)).toBeLessThan(firstReady);
+    expect(emu.state.addons.get(a.id)?.state).toBe("provisioned");
+    expect(emu.state.addons.get(b.id)?.state).toBe("provisioned");
+    await addon.provider.delete!(a.id, a.outs);
+    await addon.provider.delete!(b.id, b.outs);
+  });
+
   it("replaces (deleting first) when provisioning options or the attachment name change", async () => {
     const inputs = await checked({
       ...(addon.inputs as Partial<AddonInputs>),

@@ -1,7 +1,10 @@
 // Figures of the emulated end-to-end `pulumi up` of prod: Heroku API requests of a fresh up, of a
 // no-op up (target: 0 writes) and of a one-value change, the wall time of the run, and how long a
-// fresh up takes when every add-on needs D seconds to provision. Only the REDIS_URL parameter
-// needs an add-on's output, so the Heroku part of a fresh up should last about D plus one write.
+// fresh up takes when every add-on needs D seconds to provision. No resource waits for an add-on,
+// and the add-on create requests of one app are queued (Heroku refuses overlapping ones,
+// providers/heroku/addon.ts) while their provisioning overlaps, so the Heroku part of a fresh up
+// should last about D plus the queued requests, not 2 × D as a lock held through provisioning
+// (terraform-provider-heroku's) would make it.
 import { changedSteps, upStack, type EngineState, type UpResult } from "../emulatedUp";
 import { rehearsalOverrides } from "../stackFile";
 import { e2eSecrets, requireProgramFresh, startE2eEnvironment, writesOf } from "../e2e/run";
@@ -21,6 +24,13 @@ interface Timed {
   writes: string[];
   /** First request's arrival to the last one's, ms (the part the API calls take). */
   apiSpanMs: number;
+  /** Arrival of each add-on create request, ms after the first request. */
+  addonPostsAtMs: number[];
+  /**
+   * First add-on create request to the last request of the add-on waits (their polls of the
+   * add-on and of the app's config vars), ms: the add-ons' part of the critical path.
+   */
+  addonPathMs: number;
 }
 
 /**
@@ -62,12 +72,29 @@ async function timedUp(
       spans.length > 0
         ? Math.max(...spans.map((s) => s[1])) - Math.min(...spans.map((s) => s[0]))
         : 0;
+    const start = spans[0]?.[0] ?? 0;
+    const addonPostsAtMs = env.heroku.requests.flatMap((r, i) =>
+      r.route === "POST /apps/{app}/addons" && spans[i] ? [spans[i][0] - start] : [],
+    );
+    const isPost = (route: string) => route === "POST /apps/{app}/addons";
+    const firstPost = env.heroku.requests.findIndex((r) => isPost(r.route));
+    const waits = env.heroku.requests.flatMap((r, i) =>
+      i > firstPost &&
+      (r.route === "GET /apps/{app}/addons/{addon}" || r.route === "GET /apps/{app}/config-vars")
+        ? [i]
+        : [],
+    );
+    const lastWait = waits.at(-1);
+    const addonPathMs =
+      firstPost >= 0 && lastWait !== undefined ? spans[lastWait]![0] - spans[firstPost]![0] : 0;
     return {
       result,
       ms: performance.now() - started,
       requests: env.heroku.requests.length,
       writes: writesOf(env.heroku),
       apiSpanMs,
+      addonPostsAtMs,
+      addonPathMs,
     };
   } finally {
     tracker.restore();
@@ -133,6 +160,14 @@ export async function benchE2e(delaySeconds = 2): Promise<string[]> {
     `fresh prod up, add-ons take D=${D} ms: wall ${round(slow.ms)}, Heroku API span ${round(slow.apiSpanMs)} ` +
       `= ${(slow.apiSpanMs / D).toFixed(2)} × D (target ≤ 1.10 × D + one write ≈ ${round(1.1 * D + oneWrite)}); ` +
       `wall minus the instant run: ${round(slow.ms - instant.ms)}`,
+  );
+  const [firstPost = 0, secondPost = 0] = slow.addonPostsAtMs;
+  lines.push(
+    `add-ons of one app (Heroku refuses overlapping creates): ${slow.addonPostsAtMs.length} POSTs ` +
+      `queued, the second ${round(secondPost - firstPost)} after the first; first POST to both ` +
+      `ready: ${round(slow.addonPathMs)} = ${(slow.addonPathMs / D).toFixed(2)} × D (the slowest ` +
+      `add-on alone: 1 × D; a lock held through provisioning, as terraform-provider-heroku's, ` +
+      `would make it ≥ 2 × D = ${round(2 * D)})`,
   );
   return lines;
 }

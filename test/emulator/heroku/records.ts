@@ -58,6 +58,11 @@ export interface AddonRecord {
   attachments: AttachmentRecord[];
   configVarNames: string[];
   providerId: string;
+  /**
+   * A Heroku Postgres plan change of the Standard tier or above that Heroku is still preparing:
+   * the replacement takes over (and DATABASE_URL changes) only at `changeOver(addon)`.
+   */
+  pendingChangeover?: { from: string; to: string };
   createdAt: Date;
   updatedAt: Date;
 }
@@ -222,5 +227,7 @@ export interface StateOptions {
   addonProvisioningPolls: number;
   /** GETs of a new custom domain that still answer `cname: null` after its create. */
   domainCnamePolls: number;
+  /** How long an add-on create request takes to answer. */
+  addonCreateLatencyMs: number;
   addonProvisioningDelayMs?: number;
 }

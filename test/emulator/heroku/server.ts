@@ -21,6 +21,11 @@ export interface HerokuEmulatorOptions {
    * which always does (default 1).
    */
   domainCnamePolls?: number;
+  /**
+   * Milliseconds an add-on create request takes to answer (default 25); another add-on create
+   * for the same app meanwhile is refused, as Heroku does.
+   */
+  addonCreateLatencyMs?: number;
   /** The accepted bearer token (default random). */
   token?: string;
   /** Tokens in the rate-limit bucket (default 1,000,000); an empty bucket answers 429. */
@@ -55,6 +60,7 @@ export async function startHerokuEmulator(
     addonProvisioningPolls: options.addonProvisioningPolls ?? 2,
     addonProvisioningDelayMs: options.addonProvisioningDelayMs,
     domainCnamePolls: options.domainCnamePolls ?? 1,
+    addonCreateLatencyMs: options.addonCreateLatencyMs ?? 25,
   });
   const faults = new Faults();
   const limiter = new RateLimiter(

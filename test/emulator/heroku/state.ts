@@ -44,6 +44,8 @@ export class EmulatorState {
   readonly couplings = new Map<string, CouplingRecord>();
   readonly promotions = new Map<string, PromotionRecord>();
   readonly logSessions = new Map<string, LogSessionRecord>();
+  /** Apps with an add-on create request being answered (see `POST /apps/{app}/addons`). */
+  readonly addonCreatesInFlight = new Set<string>();
 
   /**
    * When set, `POST /pipeline-promotions` needs a second factor: one of these codes in the
@@ -479,6 +481,17 @@ export class EmulatorState {
       });
     }
     return addon;
+  }
+
+  /**
+   * The prepared replacement of a Postgres plan change takes over (Heroku does it hours after the
+   * change, in a maintenance): the add-on's URL vars point at the new database.
+   */
+  changeOver(addon: AddonRecord): void {
+    if (!addon.pendingChangeover) return;
+    addon.pendingChangeover = undefined;
+    const [first] = addon.configVarNames;
+    if (first !== undefined) this.rotateAddonUrl(addon.appId, first);
   }
 
   /** Heroku rewrites an add-on URL (credential rotation, maintenance): no suffix of ours survives. */
