@@ -3,11 +3,10 @@
 // must not mix. `useReleaseWorld()` registers the vitest hooks that build it afresh for every test
 // and returns accessors plus `release(argv)`, which runs the command in-process.
 import { afterEach, beforeEach, expect } from "vitest";
-import { HerokuClient, type RetryEvent } from "../../providers/heroku/client";
-import type { Io } from "../../tools/release/cli";
+import { HerokuClient } from "../../providers/heroku/client";
 import { runRelease } from "../../tools/release/main";
-import type { Clock } from "../../tools/release/poll";
 import { startHerokuEmulator, type HerokuEmulator } from "../emulator/heroku";
+import { scriptedOperator, type ScriptedTerminal } from "../support/scriptedOperator";
 
 export const PROCFILE = {
   release: "python manage.py migrate",
@@ -17,10 +16,7 @@ export const PROCFILE = {
   beat: "celery -A gyana beat -l INFO",
 };
 
-export interface Terminal {
-  interactive?: boolean;
-  /** Answers to the questions, in order; the last one repeats. */
-  answers?: string[];
+export interface Terminal extends ScriptedTerminal {
   env?: Record<string, string | undefined>;
 }
 
@@ -83,36 +79,11 @@ export function useReleaseWorld(): ReleaseWorld {
   });
 
   async function release(argv: string[], terminal: Terminal = {}): Promise<ReleaseRun> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const asked: string[] = [];
-    const askedWithoutEcho: string[] = [];
-    const retries: RetryEvent[] = [];
-    const answers = terminal.answers ?? [];
-    const io: Io = {
-      out: (line) => out.push(line),
-      err: (line) => err.push(line),
-      interactive: terminal.interactive ?? false,
-      ask: async (question, options) => {
-        asked.push(question);
-        if (options?.secret) askedWithoutEcho.push(question);
-        return answers[Math.min(asked.length, answers.length) - 1] ?? "";
-      },
-    };
-    let now = Date.parse("2026-11-25T19:00:00Z");
-    const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) };
-    const code = await runRelease(argv, {
-      io,
-      clock,
-      env: terminal.env ?? {},
-      heroku: () =>
-        new HerokuClient({
-          token: emu.token,
-          baseUrl: emu.url,
-          sleep: clock.sleep,
-          onRetry: (e) => retries.push(e),
-        }),
-    });
+    const { io, clock, heroku, out, err, asked, askedWithoutEcho } = scriptedOperator(
+      emu,
+      terminal,
+    );
+    const code = await runRelease(argv, { io, clock, env: terminal.env ?? {}, heroku });
     return { code, out, err, asked, askedWithoutEcho };
   }
 

@@ -3,12 +3,11 @@
 // holding django_migrations. `useRollbackWorld()` registers the vitest hooks that build it afresh
 // for every test and returns accessors plus `rollback(argv)`, which runs the command in-process.
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
-import { HerokuClient, type RetryEvent } from "../../providers/heroku/client";
-import type { Io } from "../../tools/release/cli";
-import type { Clock } from "../../tools/release/poll";
+import type { RetryEvent } from "../../providers/heroku/client";
 import { runRollback } from "../../tools/rollback/main";
 import { startHerokuEmulator, type HerokuEmulator } from "../emulator/heroku";
 import { startPostgres, type PostgresServer } from "../support/postgres";
+import { scriptedOperator, type ScriptedTerminal } from "../support/scriptedOperator";
 import { RELEASES, seedMigrations } from "./fixtures";
 
 export const APP = "gyana-beta";
@@ -30,10 +29,7 @@ export interface Run {
   asked: string[];
 }
 
-export interface Terminal {
-  interactive?: boolean;
-  /** Answers to the questions, in order; the last one repeats. */
-  answers?: string[];
+export interface Terminal extends ScriptedTerminal {
   fetch?: typeof fetch;
 }
 
@@ -109,34 +105,8 @@ export function useRollbackWorld(): RollbackWorld {
   });
 
   async function rollback(argv: string[], terminal: Terminal = {}): Promise<Run> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const retries: RetryEvent[] = [];
-    const asked: string[] = [];
-    const answers = terminal.answers ?? [];
-    const io: Io = {
-      out: (line) => out.push(line),
-      err: (line) => err.push(line),
-      interactive: terminal.interactive ?? false,
-      ask: async (question) => {
-        asked.push(question);
-        return answers[Math.min(asked.length, answers.length) - 1] ?? "";
-      },
-    };
-    let now = Date.parse("2026-11-25T19:00:00Z");
-    const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) };
-    const code = await runRollback(argv, {
-      io,
-      clock,
-      fetch: terminal.fetch,
-      heroku: () =>
-        new HerokuClient({
-          token: emu.token,
-          baseUrl: emu.url,
-          sleep: clock.sleep,
-          onRetry: (event) => retries.push(event),
-        }),
-    });
+    const { io, clock, heroku, out, err, retries, asked } = scriptedOperator(emu, terminal);
+    const code = await runRollback(argv, { io, clock, fetch: terminal.fetch, heroku });
     return { code, out, err, retries, asked };
   }
 
