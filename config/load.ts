@@ -5,6 +5,7 @@ import { certificateProblems } from "./certificate";
 import { dynoTierConfigProblems } from "./dynoTiers";
 import { describeIssue, keyWithPath, typeMessage } from "./describe";
 import { SECRET_STAND_IN } from "./offlineStandIns";
+import { ConfigError, PLACEHOLDER, type ConfigSource } from "./source";
 import { crossFieldRules } from "./rules";
 import {
   PLAIN_KEYS,
@@ -19,19 +20,7 @@ import {
 import { closestMatch } from "./suggest";
 
 export { SECRET_STAND_IN };
-
-/** Where raw config comes from: Pulumi's runtime config, or a stack file in the offline plan. */
-export interface ConfigSource {
-  get(key: string): string | undefined;
-  isSecret(key: string): boolean;
-  /** Every key set for the stack, to catch misspelt ones. */
-  keys(): string[];
-  /**
-   * True for a secret the offline plan stands in for (`[secret]`): it is not decrypted, so its
-   * content cannot be checked. Only the offline plan may say so (config/offlineStandIns.ts).
-   */
-  isStandIn?(key: string): boolean;
-}
+export { ConfigError, PLACEHOLDER, type ConfigSource };
 
 export type StackSecrets = { [K in SecretName]?: pulumi.Output<string> };
 
@@ -43,22 +32,6 @@ export interface StackConfig extends PlainConfig {
   /** Allowed, but worth the operator's attention (a preview shows them as warnings). */
   warnings: string[];
 }
-
-export class ConfigError extends Error {
-  constructor(
-    readonly stack: string,
-    readonly problems: string[],
-  ) {
-    super(
-      `Stack "${stack}" has ${problems.length} config problem(s):\n` +
-        problems.map((p) => `  - ${p}`).join("\n"),
-    );
-    this.name = "ConfigError";
-  }
-}
-
-/** Marks a value still to be set in a stack file. */
-export const PLACEHOLDER = /change-?me/i;
 
 function readPlain(source: ConfigSource, problems: string[]): Record<string, unknown> {
   const raw: Record<string, unknown> = {};

@@ -1,6 +1,6 @@
 // The stack config as the Pulumi CLI hands it to the program.
 import * as pulumi from "@pulumi/pulumi";
-import type { ConfigSource } from "./load";
+import type { ConfigSource } from "./source";
 import { isOfflineStandIn } from "./offlineStandIns";
 
 // `isConfigSecret` is exported at runtime but marked internal in the typings.

@@ -5,7 +5,8 @@
 import { readFileSync, existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parse } from "yaml";
-import { ConfigError, PLACEHOLDER, SECRET_STAND_IN, type ConfigSource } from "../config/load";
+import { SECRET_STAND_IN } from "../config/offlineStandIns";
+import { ConfigError, PLACEHOLDER, type ConfigSource } from "../config/source";
 import { didYouMean } from "../config/suggest";
 import { PLAIN_KEYS, SECRET_KEYS, isSecretRequired, type SecretContext } from "../config/schema";
 import { STACKS } from "./cli/stacks";

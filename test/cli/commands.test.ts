@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { npmScriptNodeArgs } from "../../tools/bench/figures";
 
 const root = join(__dirname, "..", "..");
+const HEAVY_MODULE_REPORTER = join(__dirname, "..", "support", "reportHeavyModules.cjs");
 
 interface Ran {
   code: number;
@@ -14,7 +15,7 @@ interface Ran {
   stderr: string;
 }
 
-function run(command: string, args: string[]): Promise<Ran> {
+function run(command: string, args: string[], nodeArgs: string[] = []): Promise<Ran> {
   const env = { ...process.env };
   for (const key of Object.keys(env)) {
     if (/^(HEROKU|GODADDY|GOOGLE|PULUMI)_/.test(key)) delete env[key];
@@ -23,7 +24,7 @@ function run(command: string, args: string[]): Promise<Ran> {
     execFile(
       process.execPath,
       // The npm script's own command line (`npm run <command>` without npm's start-up).
-      [...npmScriptNodeArgs(root, command), ...args],
+      [...nodeArgs, ...npmScriptNodeArgs(root, command), ...args],
       { cwd: root, env },
       (error, stdout, stderr) => {
         resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
@@ -44,7 +45,7 @@ describe.each([
   it("answers --help on stdout with 0, and refuses an unknown flag or argument with 2 on stderr", async () => {
     const [help, flag, argument] = await Promise.all([
       run(command, ["--help"]),
-      run(command, ["--bogus"]),
+      run(command, ["--bogus"], ["--require", HEAVY_MODULE_REPORTER]),
       run(command, [badArgument]),
     ]);
     expect(help).toMatchObject({ code: 0, stderr: "" });
@@ -52,6 +53,9 @@ describe.each([
     expect(help.stdout).toContain("Exit codes (docs/commands.md):");
 
     expect(flag).toMatchObject({ code: 2, stdout: "" });
+    // docs/commands.md: arguments are checked before anything heavy is loaded, so a typo costs
+    // the start of Node, not the seconds Pulumi's SDK (and the TypeScript it pulls in) take.
+    expect(flag.stderr).toMatch(/\nheavy modules loaded: none\n$/);
     expect(flag.stderr).toMatch(
       /^error: Unknown option '--bogus' \(allowed: .*--help\)\n\nUsage: /,
     );
