@@ -90,6 +90,15 @@ describe("the program start of pulumi preview and up", () => {
     const names = (resources: { type: string; name: string }[]) =>
       resources.map((r) => `${r.type} ${r.name}`).sort();
     expect(names(declared)).toEqual(names(plan.resources));
+    // What lands in state is the provider code as this start serializes it (ts-node's output, not
+    // vitest's or tsx's): each stays under the bound of test/heroku/serializedProviders.test.ts,
+    // far from the hundreds of KB of an accidentally captured module (pulumi/pulumi#13960).
+    const oversized = declared
+      .map((r) => ({ type: r.type, provider: (r.inputs as Record<string, unknown>)["__provider"] }))
+      .filter((r) => typeof r.provider === "string" && Buffer.byteLength(r.provider) >= 60_000)
+      .map((r) => r.type);
+    expect(declared.some((r) => r.type.startsWith("pulumi-nodejs:dynamic/"))).toBe(true);
+    expect(oversized).toEqual([]);
     // A separate Node process that loads Pulumi and compiles the program: give a busy machine time.
   }, 180_000);
 });
