@@ -10,6 +10,7 @@ import { placeholderOverrides, readStackFile } from "../../tools/stackFile";
 import { testSecrets } from "../support/stack";
 import {
   allowSeveralUps,
+  APP_PROCESS_TYPES,
   changes,
   createPipeline,
   startE2eEnvironment,
@@ -19,13 +20,6 @@ import {
 } from "./harness";
 
 allowSeveralUps();
-
-const PROCESS_TYPES = {
-  web: "gunicorn",
-  worker: "celery",
-  priority: "celery",
-  beat: "celery beat",
-};
 
 const STACKS = [
   {
@@ -69,7 +63,7 @@ describe.each(STACKS)("Postgres plan changes of the $stack stack", (s) => {
     emulators = await startE2eEnvironment();
     if (s.stack !== "prod") createPipeline(heroku());
     const fresh = await up(s.stack, undefined);
-    heroku().state.deploy(s.app, { processTypes: PROCESS_TYPES });
+    heroku().state.deploy(s.app, { processTypes: APP_PROCESS_TYPES });
     state = (await up(s.stack, fresh.state)).state;
     expect(postgres().plan).toBe(s.from);
   });

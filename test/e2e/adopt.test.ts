@@ -6,6 +6,7 @@ import type { UpResult } from "../../tools/emulatedUp";
 import { newId } from "../emulator/heroku/ids";
 import { testSecrets } from "../support/stack";
 import {
+  APP_PROCESS_TYPES,
   allowSeveralUps,
   changes,
   writesOf,
@@ -76,7 +77,7 @@ describe("adopting the hand-made prod app", () => {
     });
     ids = { app: app.id, postgres: postgres.id, redis: redis.id, pipeline: pipelineId };
     state.deploy(app, {
-      processTypes: { web: "gunicorn", worker: "celery", priority: "celery", beat: "celery beat" },
+      processTypes: APP_PROCESS_TYPES,
     });
     // `heroku ps:scale` as the runbook sized it (the prod config declares the same): adopting
     // refuses to rescale a live app.

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmulatedUpError, type UpResult } from "../../tools/emulatedUp";
 import { testSecrets } from "../support/stack";
 import {
+  APP_PROCESS_TYPES,
   allowSeveralUps,
   changes,
   writesOf,
@@ -91,7 +92,7 @@ async function buildHandMadeProd(
     provisioned: true,
   });
   state.deploy(app, {
-    processTypes: { web: "gunicorn", worker: "celery", priority: "celery", beat: "celery beat" },
+    processTypes: APP_PROCESS_TYPES,
   });
   // `heroku buildpacks:add` ×3 and `heroku ps:scale`, in the runbook's order and sizes.
   await api("PUT", `/apps/${APP}/buildpack-installations`, {

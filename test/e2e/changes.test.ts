@@ -9,6 +9,7 @@ import { placeholderOverrides, readStackFile } from "../../tools/stackFile";
 import { testSecrets } from "../support/stack";
 import {
   allowSeveralUps,
+  APP_PROCESS_TYPES,
   changes,
   createPipeline,
   writesOf,
@@ -21,12 +22,6 @@ allowSeveralUps();
 
 /** URNs of the HerokuApp component's children contain this. */
 const IN_HEROKU_APP = "gyana:heroku:App$";
-const PROCESS_TYPES = {
-  web: "gunicorn",
-  worker: "celery",
-  priority: "celery",
-  beat: "celery beat",
-};
 
 async function withConfig(
   stack: string,
@@ -59,7 +54,7 @@ describe("the prod stack after its first up", () => {
   beforeAll(async () => {
     emulators = await startE2eEnvironment();
     const fresh = await up("prod", undefined);
-    heroku().state.deploy("gyana-beta", { processTypes: PROCESS_TYPES });
+    heroku().state.deploy("gyana-beta", { processTypes: APP_PROCESS_TYPES });
     state = (await up("prod", fresh.state)).state;
   });
 

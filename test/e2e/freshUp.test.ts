@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { EngineState } from "../../tools/emulatedUp";
 import { testSecrets } from "../support/stack";
 import {
+  APP_PROCESS_TYPES,
   allowSeveralUps,
   changes,
   createPipeline,
@@ -132,7 +133,7 @@ describe.each(Object.keys(APPS) as (keyof typeof APPS)[])("fresh up of the %s st
 
     // The app's first deploy defines its process types; the next up scales them.
     heroku.state.deploy(app, {
-      processTypes: { web: "gunicorn", worker: "celery", priority: "celery", beat: "celery beat" },
+      processTypes: APP_PROCESS_TYPES,
     });
     heroku.resetCounts();
     const scaled = await up(stack, first.state);

@@ -50,3 +50,11 @@ export function changes(result: { steps: { op: string; name: string }[] }): stri
 export function allowSeveralUps(): void {
   vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 }
+
+/** The process types of the app's Procfile, as a deploy registers them on the emulated app. */
+export const APP_PROCESS_TYPES = {
+  web: "gunicorn",
+  worker: "celery",
+  priority: "celery",
+  beat: "celery beat",
+};

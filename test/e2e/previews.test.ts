@@ -13,6 +13,7 @@ import { wildcardCertificate } from "../support/certificates";
 import { testSecrets } from "../support/stack";
 import {
   allowSeveralUps,
+  APP_PROCESS_TYPES,
   changes,
   startE2eEnvironment,
   up,
@@ -21,13 +22,6 @@ import {
 } from "./harness";
 
 allowSeveralUps();
-
-const PROCESS_TYPES = {
-  web: "gunicorn",
-  worker: "celery",
-  priority: "celery",
-  beat: "celery beat",
-};
 
 describe("a preview of the prod stack lists exactly the steps of the up that follows", () => {
   let emulators: E2eEnvironment;
@@ -62,7 +56,7 @@ describe("a preview of the prod stack lists exactly the steps of the up that fol
   beforeAll(async () => {
     emulators = await startE2eEnvironment();
     const fresh = await up("prod", undefined);
-    emulators.heroku.state.deploy("gyana-beta", { processTypes: PROCESS_TYPES });
+    emulators.heroku.state.deploy("gyana-beta", { processTypes: APP_PROCESS_TYPES });
     state = (await up("prod", fresh.state)).state;
   });
 

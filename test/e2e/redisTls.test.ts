@@ -8,6 +8,7 @@ import { emulatedDestroy, type EngineState } from "../../tools/emulatedUp";
 import { declareAndLoad } from "../support/hostedProvider";
 import { LegacyConfigVarQuerySuffix } from "./fixtures/legacyConfigVarQuerySuffix";
 import {
+  APP_PROCESS_TYPES,
   changes,
   createPipeline,
   startE2eEnvironment,
@@ -29,7 +30,7 @@ describe("a dev stack whose state has the old app-redis-tls", () => {
     createPipeline(emulators.heroku);
     const first = await up("dev", undefined);
     emulators.heroku.state.deploy("gyana-dev", {
-      processTypes: { web: "gunicorn", worker: "celery", priority: "celery", beat: "celery beat" },
+      processTypes: APP_PROCESS_TYPES,
     });
     const fresh = await up("dev", first.state);
     const loaded = await declareAndLoad(() => {
