@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Addon } from "../../providers/heroku/addon";
 import { App } from "../../providers/heroku/app";
 import {
-  EmulatedUpError,
   emulatedDestroy,
   emulatedUp,
   type EngineState,
@@ -14,7 +13,7 @@ import {
   type UpResult,
 } from "../../tools/emulatedUp";
 import { shutdownDynamicProviderHosts } from "../../tools/engine/dynamicProviderHost";
-import { startE2eEnvironment, type E2eEnvironment } from "./harness";
+import { failedUp, startE2eEnvironment, type E2eEnvironment } from "./harness";
 
 let env: E2eEnvironment;
 const saved = process.env["HEROKU_ADDON_TIMEOUT_MS"];
@@ -49,15 +48,6 @@ function up(state: EngineState | undefined, appName: string, refresh = false): P
   });
 }
 
-async function failure(run: Promise<unknown>): Promise<EmulatedUpError> {
-  const error = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(EmulatedUpError);
-  return error as EmulatedUpError;
-}
-
 const addonIn = (state: EngineState): StateResource | undefined =>
   Object.values(state.resources).find((r) => r.type.endsWith(":Addon"));
 
@@ -66,7 +56,7 @@ const liveAddon = (name: string) =>
 
 describe("an add-on still provisioning at the deadline", () => {
   it("is saved with its real id and __provider, and the next up finishes it", async () => {
-    const failed = await failure(up(undefined, "gyana-half"));
+    const failed = await failedUp(up(undefined, "gyana-half"));
     expect(failed.message).toMatch(
       /add-on gyana-half-redis exists on app .* but is not ready: timed out .*provisioned/,
     );
@@ -80,7 +70,7 @@ describe("an add-on still provisioning at the deadline", () => {
     expect(saved.initErrors).toEqual([expect.stringMatching(/is not ready/)]);
 
     // Still provisioning: a refresh reads it, the up waits again and saves it again.
-    const again = await failure(up(failed.state, "gyana-half", true));
+    const again = await failedUp(up(failed.state, "gyana-half", true));
     expect(again.message).toMatch(/is not ready/);
     expect(addonIn(again.state)).toMatchObject({ id: live.id, initErrors: [expect.any(String)] });
 
@@ -102,7 +92,7 @@ describe("an add-on still provisioning at the deadline", () => {
   });
 
   it("is removed by a destroy right after the failed up (nothing orphaned)", async () => {
-    const failed = await failure(up(undefined, "gyana-orphan"));
+    const failed = await failedUp(up(undefined, "gyana-orphan"));
     expect(liveAddon("gyana-orphan-redis")).toBeDefined();
     const destroyed = await emulatedDestroy({ state: failed.state });
     expect(destroyed.steps.map((s) => `${s.op} ${s.name}`)).toEqual(["delete redis", "delete app"]);
@@ -125,7 +115,7 @@ describe("an app created but not finished (its maintenance PATCH refused)", () =
       status: 422,
       body: { id: "invalid_params", message: "Maintenance cannot be set now." },
     });
-    const failed = await failure(run());
+    const failed = await failedUp(run());
     expect(failed.message).toMatch(
       /app gyana-unfinished was created, but setting maintenance failed: .*Maintenance cannot be set now\./,
     );

@@ -1,8 +1,8 @@
 // Shared set-up of the emulated `pulumi up` tests: both emulators on 127.0.0.1, the providers'
 // environment pointed at them, and the real index.ts loaded afresh for every run.
-import { vi } from "vitest";
+import { expect, vi } from "vitest";
 import { rehearsalOverrides } from "../../tools/stackFile";
-import { upStack, type EngineState, type UpResult } from "../../tools/emulatedUp";
+import { EmulatedUpError, upStack, type EngineState, type UpResult } from "../../tools/emulatedUp";
 import { loadProgram, testSecrets } from "../support/stack";
 
 export {
@@ -58,3 +58,13 @@ export const APP_PROCESS_TYPES = {
   priority: "celery",
   beat: "celery beat",
 };
+
+/** The error of an emulated up that must fail (it carries the state the engine saved). */
+export async function failedUp(run: Promise<unknown>): Promise<EmulatedUpError> {
+  const error = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(EmulatedUpError);
+  return error as EmulatedUpError;
+}

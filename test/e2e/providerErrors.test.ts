@@ -6,7 +6,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { App } from "../../providers/heroku/app";
 import { LogDrain } from "../../providers/heroku/logDrain";
 import {
-  EmulatedUpError,
   emulatedDestroy,
   emulatedUp,
   type EngineState,
@@ -14,7 +13,7 @@ import {
 } from "../../tools/emulatedUp";
 import { shutdownDynamicProviderHosts } from "../../tools/engine/dynamicProviderHost";
 import type { Fault } from "../emulator/heroku";
-import { startE2eEnvironment, type E2eEnvironment } from "./harness";
+import { failedUp, startE2eEnvironment, type E2eEnvironment } from "./harness";
 
 const DRAIN_URL = "https://logs.example.com/v1/events?api_key=drain-key";
 
@@ -41,15 +40,6 @@ function up(state: EngineState | undefined, appName: string, refresh = false): P
       return { appName: app.name };
     },
   });
-}
-
-async function failure(run: Promise<unknown>): Promise<EmulatedUpError> {
-  const error = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(EmulatedUpError);
-  return error as EmulatedUpError;
 }
 
 const kinds = (state: EngineState) =>
@@ -96,7 +86,7 @@ describe("a refused create, through the real host", () => {
     "(%s) saves nothing, shows Heroku's message, and the next up creates it",
     async (_label, fault, message) => {
       env.heroku.faults.inject(fault);
-      const failed = await failure(up(undefined, "gyana-refused"));
+      const failed = await failedUp(up(undefined, "gyana-refused"));
       expect(failed.message).toMatch(message);
       expect(failed.message).not.toMatch(/resource init failed/);
       expect(failed.state.resources).toEqual({});
@@ -114,7 +104,7 @@ describe("a refused create, through the real host", () => {
       status: 422,
       body: { id: "invalid_params", message: "Url is invalid." },
     });
-    const failed = await failure(up(undefined, "gyana-child"));
+    const failed = await failedUp(up(undefined, "gyana-child"));
     expect(failed.message).toMatch(/Url is invalid\./);
     expect(kinds(failed.state)).toEqual(["App"]);
     const next = await up(failed.state, "gyana-child");
@@ -135,7 +125,7 @@ describe("a refused update, through the real host", () => {
       status: 422,
       body: { id: "invalid_params", message: "Name is already taken." },
     });
-    const failed = await failure(up(first.state, "gyana-after"));
+    const failed = await failedUp(up(first.state, "gyana-after"));
     expect(failed.message).toMatch(/422 invalid_params: Name is already taken\./);
     const kept = failed.state.resources[app.urn]!;
     expect(kept.outputs).toEqual(app.outputs);
@@ -161,7 +151,7 @@ describe("a server error on every retry, through the real host", () => {
 
   it("on a create (429 to every POST) saves nothing and the next up creates it", async () => {
     env.heroku.faults.inject({ method: "POST", path: "/apps", status: 429, times: Infinity });
-    const failed = await failure(up(undefined, "gyana-throttled"));
+    const failed = await failedUp(up(undefined, "gyana-throttled"));
     expect(failed.message).toMatch(
       /429 rate_limit: Injected fault.*would pass the call.s deadline/s,
     );
@@ -180,7 +170,7 @@ describe("a server error on every retry, through the real host", () => {
       status: 503,
       times: Infinity,
     });
-    const failed = await failure(up(first.state, "gyana-flaky-renamed"));
+    const failed = await failedUp(up(first.state, "gyana-flaky-renamed"));
     expect(failed.message).toMatch(/503 unavailable: Injected fault/);
     expect(failed.state.resources[app.urn]).toEqual(app);
     env.heroku.faults.clear();
