@@ -86,8 +86,9 @@ function stackValue(raw: unknown): { secure: boolean; value: unknown } {
 /**
  * What `pulumi preview`/`up` would refuse in a stack file's `config:` against the project's
  * declarations, before the program starts. Secrets are judged by presence and encryption only
- * (their value needs the stack's key); `secretsAbsent` lists declared secrets the file may leave
- * out because they are set later with `pulumi config set --secret`.
+ * (their value needs the stack's key). `missing` lists every required key the file leaves out,
+ * secrets included: a caller checking a committed stack file expects those to be set later with
+ * `pulumi config set --secret`.
  */
 export function stackConfigProblems(
   project: string,
