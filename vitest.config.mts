@@ -13,7 +13,7 @@ export default defineConfig({
     // per file (that was most of the suite's CPU). test/support/fileIsolation.ts gives every file
     // back the process environment it started with (docs/benchmarks.md has the figures).
     isolate: false,
-    setupFiles: ["test/support/fileIsolation.ts"],
+    setupFiles: ["test/support/fileIsolation.ts", "test/support/plainPulumiPromiseTraces.ts"],
     // Vitest's default is one worker per core but one; on 2 cores that ran the files one at a
     // time while most of them wait on child processes (provider hosts, PostgreSQL, commands).
     maxWorkers: Math.max(2, availableParallelism() - 1),

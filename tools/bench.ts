@@ -1,6 +1,6 @@
 // `npm run bench [-- <section>...]`: prints figures (time and API request counts); it asserts
 // nothing.
-import { defineCommand, runCommand, EXIT, UsageError } from "./cli/command";
+import { defineCommand, runCommand, EXIT, UsageError, type CommandMain } from "./cli/command";
 
 interface Section {
   title: string;
@@ -53,27 +53,28 @@ export const BENCH_COMMAND = defineCommand({
   },
 });
 
-if (require.main === module) {
-  runCommand(BENCH_COMMAND, async ({ positionals }, io) => {
-    const unknown = positionals.filter((name) => !(name in SECTIONS));
-    if (unknown.length > 0) {
-      throw new UsageError(
-        `unknown section ${unknown.map((n) => `"${n}"`).join(", ")}; allowed: ${Object.keys(SECTIONS).join(", ")}`,
-      );
+/** What `npm run bench` does once its arguments parse. */
+export const benchMain: CommandMain<typeof BENCH_COMMAND.options> = async ({ positionals }, io) => {
+  const unknown = positionals.filter((name) => !(name in SECTIONS));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `unknown section ${unknown.map((n) => `"${n}"`).join(", ")}; allowed: ${Object.keys(SECTIONS).join(", ")}`,
+    );
+  }
+  const names = positionals.length > 0 ? positionals : Object.keys(SECTIONS);
+  let failed = 0;
+  for (const name of names) {
+    const section = SECTIONS[name]!;
+    io.err(`Running ${name}…`);
+    io.out(`\n## ${section.title}`);
+    try {
+      for (const line of await section.run()) io.out(`  ${line}`);
+    } catch (error) {
+      io.out(`  failed: ${error instanceof Error ? error.message : String(error)}`);
+      failed++;
     }
-    const names = positionals.length > 0 ? positionals : Object.keys(SECTIONS);
-    let failed = 0;
-    for (const name of names) {
-      const section = SECTIONS[name]!;
-      io.err(`Running ${name}…`);
-      io.out(`\n## ${section.title}`);
-      try {
-        for (const line of await section.run()) io.out(`  ${line}`);
-      } catch (error) {
-        io.out(`  failed: ${error instanceof Error ? error.message : String(error)}`);
-        failed++;
-      }
-    }
-    return failed > 0 ? EXIT.FAILED : EXIT.OK;
-  });
-}
+  }
+  return failed > 0 ? EXIT.FAILED : EXIT.OK;
+};
+
+if (require.main === module) runCommand(BENCH_COMMAND, benchMain);

@@ -3,7 +3,7 @@
 // markdown report of every resource `pulumi up` would change (appended to --summary-file too,
 // e.g. "$GITHUB_STEP_SUMMARY").
 import { appendFileSync } from "node:fs";
-import { defineCommand, runCommand, EXIT } from "./cli/command";
+import { defineCommand, runCommand, EXIT, type CommandMain } from "./cli/command";
 import { parseQualifiedStackName, PROJECT, STACKS } from "./cli/stacks";
 import { checkDrift, previewArgs } from "./drift/check";
 
@@ -35,19 +35,23 @@ export const DRIFT_COMMAND = defineCommand({
   },
 });
 
-if (require.main === module) {
-  runCommand(DRIFT_COMMAND, async ({ values, positionals }, io) => {
-    const stack = parseQualifiedStackName(positionals[0] ?? "");
-    io.err(
-      `Running pulumi ${previewArgs(stack).join(" ")} (reads every resource; can take minutes)…`,
-    );
-    const result = await checkDrift({ stack });
-    if (result.message) io.err(result.message);
-    if (result.report) {
-      io.out(result.report.replace(/\n$/, ""));
-      const summaryFile = values["summary-file"];
-      if (summaryFile) appendFileSync(summaryFile, `${result.report}\n`);
-    }
-    return result.exitCode;
-  });
-}
+/** What `npm run drift` does once its arguments parse. */
+export const driftMain: CommandMain<typeof DRIFT_COMMAND.options> = async (
+  { values, positionals },
+  io,
+) => {
+  const stack = parseQualifiedStackName(positionals[0] ?? "");
+  io.err(
+    `Running pulumi ${previewArgs(stack).join(" ")} (reads every resource; can take minutes)…`,
+  );
+  const result = await checkDrift({ stack });
+  if (result.message) io.err(result.message);
+  if (result.report) {
+    io.out(result.report.replace(/\n$/, ""));
+    const summaryFile = values["summary-file"];
+    if (summaryFile) appendFileSync(summaryFile, `${result.report}\n`);
+  }
+  return result.exitCode;
+};
+
+if (require.main === module) runCommand(DRIFT_COMMAND, driftMain);

@@ -1,7 +1,7 @@
 // `npm run e2e [-- <stack>...]`: the emulated end-to-end `pulumi up` of the real program against
 // the Heroku and GoDaddy emulators, per stack (tools/e2e/run.ts). Prints one line per up and
 // exits 1 if any stack fails or breaks the Heroku schema.
-import { defineCommand, runCommand, EXIT } from "./cli/command";
+import { defineCommand, runCommand, EXIT, type CommandMain } from "./cli/command";
 import { parseStackName, STACKS } from "./cli/stacks";
 
 export const E2E_COMMAND = defineCommand({
@@ -25,21 +25,22 @@ export const E2E_COMMAND = defineCommand({
   },
 });
 
-if (require.main === module) {
-  runCommand(E2E_COMMAND, async ({ positionals }, io) => {
-    const stacks = positionals.length > 0 ? positionals.map(parseStackName) : [...STACKS];
-    const { runE2eStack } = await import("./e2e/run");
-    let failed = 0;
-    for (const stack of stacks) {
-      io.err(`Running the emulated up of stack "${stack}"…`);
-      try {
-        for (const line of await runE2eStack(stack)) io.out(line);
-        io.out(`${stack}: ok`);
-      } catch (error) {
-        failed++;
-        io.out(`${stack}: FAILED: ${error instanceof Error ? error.message : String(error)}`);
-      }
+/** What `npm run e2e` does once its arguments parse. */
+export const e2eMain: CommandMain<typeof E2E_COMMAND.options> = async ({ positionals }, io) => {
+  const stacks = positionals.length > 0 ? positionals.map(parseStackName) : [...STACKS];
+  const { runE2eStack } = await import("./e2e/run");
+  let failed = 0;
+  for (const stack of stacks) {
+    io.err(`Running the emulated up of stack "${stack}"…`);
+    try {
+      for (const line of await runE2eStack(stack)) io.out(line);
+      io.out(`${stack}: ok`);
+    } catch (error) {
+      failed++;
+      io.out(`${stack}: FAILED: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return failed > 0 ? EXIT.FAILED : EXIT.OK;
-  });
-}
+  }
+  return failed > 0 ? EXIT.FAILED : EXIT.OK;
+};
+
+if (require.main === module) runCommand(E2E_COMMAND, e2eMain);

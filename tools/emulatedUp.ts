@@ -276,10 +276,13 @@ async function deleteResources(
   }
 }
 
-/** Reads every dynamic resource (the engine's RefreshStep); a successful read clears init errors. */
+/**
+ * Reads every dynamic resource (the engine's RefreshStep); a successful read clears init errors.
+ * Like the engine, a failed read fails the refresh once the reads in flight have finished.
+ */
 async function refreshState(state: EngineState, hosts: HostLease): Promise<RefreshChange[]> {
   const changes: RefreshChange[] = [];
-  await Promise.all(
+  const reads = await Promise.allSettled(
     Object.values(state.resources).map(async (r) => {
       if (!isDynamic(r)) return;
       const host = await hosts.host();
@@ -303,6 +306,8 @@ async function refreshState(state: EngineState, hosts: HostLease): Promise<Refre
       delete r.initErrors;
     }),
   );
+  const failed = reads.find((read) => read.status === "rejected");
+  if (failed) throw failed.reason;
   return changes;
 }
 

@@ -1,5 +1,5 @@
 // `npm run plan -- <stack> [--json]`: the offline plan of a stack, the first command to run.
-import { defineCommand, runCommand, EXIT } from "./cli/command";
+import { defineCommand, runCommand, EXIT, type CommandMain } from "./cli/command";
 import { parseStackName, STACKS } from "./cli/stacks";
 import { skipProviderSerialization } from "./plan/skipProviderSerialization";
 
@@ -21,13 +21,17 @@ export const PLAN_COMMAND = defineCommand({
   },
 });
 
-if (require.main === module) {
-  runCommand(PLAN_COMMAND, async ({ values, positionals }, io) => {
-    const stack = parseStackName(positionals[0] ?? "");
-    io.err(`Running the program for stack "${stack}" under mocks (no credentials, no network)…`);
-    skipProviderSerialization();
-    // Loaded only now: a usage error must not wait for @pulumi/pulumi.
-    const { printPlan } = await import("./plan/print");
-    return printPlan(stack, { json: values.json === true }, io);
-  });
-}
+/** What `npm run plan` does once its arguments parse. */
+export const planMain: CommandMain<typeof PLAN_COMMAND.options> = async (
+  { values, positionals },
+  io,
+) => {
+  const stack = parseStackName(positionals[0] ?? "");
+  io.err(`Running the program for stack "${stack}" under mocks (no credentials, no network)…`);
+  skipProviderSerialization();
+  // Loaded only now: a usage error must not wait for @pulumi/pulumi.
+  const { printPlan } = await import("./plan/print");
+  return printPlan(stack, { json: values.json === true }, io);
+};
+
+if (require.main === module) runCommand(PLAN_COMMAND, planMain);

@@ -1,7 +1,7 @@
 // `npm run rehearse`: a release and its rollback, rehearsed offline with the real commands
 // against the Heroku emulator and a local PostgreSQL (tools/rehearse/). docs/release.md,
 // "Rehearsal".
-import { defineCommand, runCommand, EXIT, UsageError } from "./cli/command";
+import { defineCommand, runCommand, EXIT, UsageError, type CommandMain } from "./cli/command";
 
 /** The Django apps the rehearsal's release adds migrations to (tools/rehearse/world.ts). */
 const REVERSED_APPS = ["nodes", "projects", "integrations"];
@@ -32,23 +32,28 @@ export const REHEARSE_COMMAND = defineCommand({
   },
 });
 
-if (require.main === module) {
-  runCommand(REHEARSE_COMMAND, async ({ values }, io) => {
-    const failOnce = values["fail-once"];
-    if (failOnce !== undefined && !REVERSED_APPS.includes(failOnce)) {
-      throw new UsageError(
-        `--fail-once ${JSON.stringify(failOnce)} is not reversed in the rehearsal; allowed: ` +
-          REVERSED_APPS.join(", "),
-      );
-    }
-    io.err("Starting PostgreSQL and the Heroku emulator…");
-    const { rehearse } = await import("./rehearse/run");
-    const { realClock } = await import("./release/poll");
-    const passed = await rehearse({
-      print: (...lines) => lines.forEach((line) => io.out(line)),
-      clock: realClock,
-      failOnce,
-    });
-    return passed ? EXIT.OK : EXIT.FAILED;
+/** What `npm run rehearse` does once its arguments parse. */
+export const rehearseMain: CommandMain<typeof REHEARSE_COMMAND.options> = async (
+  { values },
+  io,
+) => {
+  const failOnce = values["fail-once"];
+  if (failOnce !== undefined && !REVERSED_APPS.includes(failOnce)) {
+    throw new UsageError(
+      `--fail-once ${JSON.stringify(failOnce)} is not reversed in the rehearsal; allowed: ` +
+        REVERSED_APPS.join(", "),
+    );
+  }
+  io.err("Starting PostgreSQL and the Heroku emulator…");
+  const { rehearse } = await import("./rehearse/run");
+  const { virtualClock } = await import("./release/poll");
+  const passed = await rehearse({
+    print: (...lines) => lines.forEach((line) => io.out(line)),
+    // Emulated Heroku answers a poll the same whenever it comes: the waits pass at once.
+    clock: virtualClock(),
+    failOnce,
   });
-}
+  return passed ? EXIT.OK : EXIT.FAILED;
+};
+
+if (require.main === module) runCommand(REHEARSE_COMMAND, rehearseMain);

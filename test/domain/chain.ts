@@ -20,15 +20,18 @@ export interface Emulators {
 /** Both emulators, with the prod app and the gyana.com zone, and the environment pointing at them. */
 export async function startEmulators(): Promise<Emulators> {
   const [heroku, godaddy] = await Promise.all([
-    startHerokuEmulator(),
+    // Shared servers: one environment, so one dynamic provider host, for every test.
+    startHerokuEmulator({ shared: true }),
     startGoDaddyEmulator({
       zones: { "gyana.com": [{ type: "A", name: "@", data: "192.0.2.10", ttl: 3600 }] },
+      shared: true,
     }),
   ]);
   heroku.state.createApp({ name: PROD_APP, region: "eu" });
-  // A new domain's DNS target comes a poll or two after its create: wait briefly between polls.
-  process.env["HEROKU_POLL_INTERVAL_MS"] = "5";
-  process.env["HEROKU_POLL_MAX_INTERVAL_MS"] = "20";
+  // A new domain's DNS target comes a poll or two after its create: wait briefly between polls
+  // (the e2e tests' intervals, so both run in the same dynamic provider host).
+  process.env["HEROKU_POLL_INTERVAL_MS"] = "20";
+  process.env["HEROKU_POLL_MAX_INTERVAL_MS"] = "50";
   process.env["HEROKU_API_URL"] = heroku.url;
   process.env["HEROKU_API_KEY"] = heroku.token;
   process.env["GODADDY_API_URL"] = godaddy.url;

@@ -12,7 +12,6 @@ import {
   type StateResource,
   type UpResult,
 } from "../../tools/emulatedUp";
-import { shutdownDynamicProviderHosts } from "../../tools/engine/dynamicProviderHost";
 import { failedUp, startE2eEnvironment, type E2eEnvironment } from "./harness";
 
 let env: E2eEnvironment;
@@ -26,7 +25,6 @@ afterAll(async () => {
   if (saved === undefined) delete process.env["HEROKU_ADDON_TIMEOUT_MS"];
   else process.env["HEROKU_ADDON_TIMEOUT_MS"] = saved;
   await env.close();
-  await shutdownDynamicProviderHosts();
 });
 
 function up(state: EngineState | undefined, appName: string, refresh = false): Promise<UpResult> {

@@ -11,7 +11,6 @@ import {
   type EngineState,
   type UpResult,
 } from "../../tools/emulatedUp";
-import { shutdownDynamicProviderHosts } from "../../tools/engine/dynamicProviderHost";
 import type { Fault } from "../emulator/heroku";
 import { failedUp, startE2eEnvironment, type E2eEnvironment } from "./harness";
 
@@ -23,7 +22,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await env.close();
-  await shutdownDynamicProviderHosts();
 });
 beforeEach(() => env.heroku.faults.clear());
 

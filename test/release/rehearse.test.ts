@@ -3,25 +3,22 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Clock } from "../../tools/release/poll";
+import { virtualClock } from "../../tools/release/poll";
 import { rehearse } from "../../tools/rehearse/run";
-
-function fastClock(): Clock {
-  let now = Date.parse("2026-11-25T19:00:00Z");
-  return { now: () => now, sleep: async (ms) => void (now += ms) };
-}
 
 async function rehearsal(failOnce?: string): Promise<{ passed: boolean; text: string }> {
   const lines: string[] = [];
   const passed = await rehearse({
     print: (...printed) => lines.push(...printed),
-    clock: fastClock(),
+    clock: virtualClock(Date.parse("2026-11-25T19:00:00Z")),
     failOnce,
   });
   return { passed, text: lines.join("\n") };
 }
 
-describe("the rehearsal", () => {
+// Each rehearsal starts its own PostgreSQL and emulator and waits on them most of the time: the
+// three run at once.
+describe.concurrent("the rehearsal", () => {
   it("releases, rolls back, and finds production back where it started", async () => {
     const { passed, text } = await rehearsal();
     expect(passed).toBe(true);
@@ -60,7 +57,7 @@ describe("the rehearsal", () => {
   });
 });
 
-describe("npm run rehearse", () => {
+describe.concurrent("npm run rehearse", () => {
   it("runs as documented and exits 0", async () => {
     const root = join(__dirname, "..", "..");
     const env = { ...process.env };

@@ -3,7 +3,7 @@
 // sleeps (waits cost no real time), and a Heroku client on the emulator that shares that clock.
 import { HerokuClient, type RetryEvent } from "../../providers/heroku/client";
 import type { Io } from "../../tools/release/cli";
-import type { Clock } from "../../tools/release/poll";
+import { virtualClock, type Clock } from "../../tools/release/poll";
 import type { HerokuEmulator } from "../emulator/heroku";
 
 export interface ScriptedTerminal {
@@ -47,8 +47,7 @@ export function scriptedOperator(
       return answers[Math.min(operator.asked.length, answers.length) - 1] ?? "";
     },
   };
-  let now = Date.parse("2026-11-25T19:00:00Z");
-  const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) };
+  const clock = virtualClock(Date.parse("2026-11-25T19:00:00Z"));
   const heroku = () =>
     new HerokuClient({
       token: emu.token,

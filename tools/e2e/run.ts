@@ -33,8 +33,10 @@ export interface E2eEnvironment {
 export async function startE2eEnvironment(
   options: Parameters<typeof startHerokuEmulator>[0] = {},
 ): Promise<E2eEnvironment> {
-  const heroku = await startHerokuEmulator(options);
-  const godaddy = await startGoDaddyEmulator({ zones: { "gyana.com": [] } });
+  // Shared emulator servers: every environment in a process has the same URLs and keys, so the
+  // ups of consecutive tests and files run in one dynamic provider host.
+  const heroku = await startHerokuEmulator({ ...options, shared: true });
+  const godaddy = await startGoDaddyEmulator({ zones: { "gyana.com": [] }, shared: true });
   Object.assign(process.env, {
     HEROKU_API_URL: heroku.url,
     HEROKU_API_KEY: heroku.token,

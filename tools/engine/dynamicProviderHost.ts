@@ -14,10 +14,12 @@
 // `ErrorResourceInitFailed` detail as a partial failure (the resource exists: id + properties).
 //
 // One host process serves every dynamic resource, as in the engine (they all share the default
-// `pulumi-nodejs` provider). Starting one costs about half a second, so a host is reused while the
-// environment it inherited (HEROKU_API_URL, credentials, poll intervals...) is unchanged; hosts
-// are killed when the environment changes, when `shutdownDynamicProviderHosts` is called, when
-// this process exits, and (through a closed stdin) when this process dies.
+// `pulumi-nodejs` provider). Starting one costs over a second of CPU (it loads @pulumi/pulumi,
+// TypeScript and npm's arborist included), so a host is reused while the environment it inherited
+// (HEROKU_API_URL, credentials, poll intervals...) is unchanged, and a couple of idle hosts of
+// other environments are kept; hosts are killed beyond those, when
+// `shutdownDynamicProviderHosts` is called, when this process exits, and (through a closed stdin)
+// when this process dies.
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
 import type * as grpcTypes from "@grpc/grpc-js";
@@ -25,6 +27,7 @@ import type * as providerGrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import type * as statusProto from "@pulumi/pulumi/proto/status_pb";
 import type * as structProto from "google-protobuf/google/protobuf/struct_pb";
+import type * as jspbTypes from "google-protobuf";
 
 /** The engine's unknown sentinel (pulumi/pulumi sdk/go/common/resource/plugin/rpc.go). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -48,6 +51,7 @@ const structpb = fromPulumi<typeof structProto>("google-protobuf/google/protobuf
 const rpc = fromPulumi<typeof providerGrpc>("@pulumi/pulumi/proto/provider_grpc_pb");
 const proto = fromPulumi<typeof providerProto>("@pulumi/pulumi/proto/provider_pb");
 const status = fromPulumi<typeof statusProto>("@pulumi/pulumi/proto/status_pb");
+const jspb = fromPulumi<typeof jspbTypes>("google-protobuf");
 
 const INIT_FAILED_TYPE = "pulumirpc.ErrorResourceInitFailed";
 
@@ -112,8 +116,23 @@ export function initErrorMessage(reasons: string[]): string {
 /** Values as a protobuf Struct carries them: undefined keys dropped (the engine has none). */
 function toStruct(values: Props): structProto.Struct {
   return structpb.Struct.fromJavaScript(
-    JSON.parse(JSON.stringify(values)) as Record<string, structProto.JavaScriptValue>,
+    jsonValue(values) as Record<string, structProto.JavaScriptValue>,
   );
+}
+
+/**
+ * What `JSON.parse(JSON.stringify(value))` gives for the engine's plain values (undefined keys
+ * dropped, undefined in a list as null), without copying every provider's code through a string.
+ */
+function jsonValue(value: unknown): unknown {
+  if (Array.isArray(value))
+    return value.map((item) => (item === undefined ? null : jsonValue(item)));
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (item !== undefined) out[key] = jsonValue(item);
+  }
+  return out;
 }
 
 function fromStruct(value: structProto.Struct | undefined): Props {
@@ -137,10 +156,47 @@ function initFailureOf(error: grpcTypes.ServiceError): InitFailure | undefined {
 }
 
 type Client = InstanceType<typeof rpc.ResourceProviderClient>;
-type Unary<Req, Res> = (
-  request: Req,
-  callback: (error: grpcTypes.ServiceError | null, response: Res) => void,
-) => unknown;
+
+/** A method of the generated service definition: its path and its (de)serializers. */
+interface MethodDefinition {
+  path: string;
+  requestSerialize(value: unknown): Buffer;
+  responseDeserialize(bytes: Buffer): unknown;
+}
+
+/** Strings at least this long are written as bytes (wire-identical; see below). */
+const LONG_STRING = 1024;
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/**
+ * Runs a request's serialization with long strings written as bytes. Every dynamic resource
+ * carries its provider's code (`__provider`, up to 60 KB) in each Check, Diff, Create and Update,
+ * several times; google-protobuf's JavaScript writer encodes a string's UTF-8 one character at a
+ * time into an array of numbers, which cost a twentieth of the test suite's CPU. Pulumi's engine,
+ * which this stands in for, is Go and pays nothing like it. A protobuf string and bytes field
+ * share one wire encoding (length-delimited UTF-8), so the request's bytes are identical
+ * (test/e2e/engineEncoding.test.ts); strings that are not well-formed UTF-16 keep the library's
+ * own encoding. Serialization is synchronous, so the swap is never seen by other code.
+ */
+export function withLongStringsAsBytes<T>(serialize: () => T): T {
+  const writer = jspb.BinaryWriter.prototype as unknown as {
+    writeString(field: number, value: string | null | undefined): void;
+    writeBytes(field: number, value: Uint8Array): void;
+  };
+  const writeString = writer.writeString;
+  writer.writeString = function (this: typeof writer, field, value) {
+    if (value != null && value.length >= LONG_STRING && !LONE_SURROGATE.test(value)) {
+      this.writeBytes(field, Buffer.from(value, "utf8"));
+    } else {
+      writeString.call(this, field, value);
+    }
+  };
+  try {
+    return serialize();
+  } finally {
+    writer.writeString = writeString;
+  }
+}
 
 /** One running host process and a gRPC client connected to it. */
 export class DynamicProviderHost {
@@ -266,14 +322,22 @@ export class DynamicProviderHost {
     if (!this.alive) {
       return Promise.reject(new Error(`${this.exited ?? "dynamic provider host is gone"}`));
     }
-    const fn = (this.client as unknown as Record<string, Unary<Req, Res>>)[method]!;
+    const definition = (rpc.ResourceProviderService as unknown as Record<string, MethodDefinition>)[
+      method
+    ]!;
     return new Promise<Res>((resolve, reject) => {
-      fn.call(this.client, request, (error, response) => {
-        if (!error) return resolve(response);
-        const details = error.details || error.message;
-        const exited = this.alive ? "" : ` (${this.exited})`;
-        reject(new ProviderCallError(method, error.code, details + exited, initFailureOf(error)));
-      });
+      this.client.makeUnaryRequest<Req, Res>(
+        definition.path,
+        (value) => withLongStringsAsBytes(() => definition.requestSerialize(value)),
+        (bytes) => definition.responseDeserialize(bytes) as Res,
+        request,
+        (error, response) => {
+          if (!error) return resolve(response!);
+          const details = error.details || error.message;
+          const exited = this.alive ? "" : ` (${this.exited})`;
+          reject(new ProviderCallError(method, error.code, details + exited, initFailureOf(error)));
+        },
+      );
     });
   }
 
@@ -477,25 +541,44 @@ interface PoolEntry {
   key: string;
   host: Promise<DynamicProviderHost>;
   leases: number;
+  lastUsed: number;
 }
 
 const pool: PoolEntry[] = [];
+let uses = 0;
+/**
+ * Idle hosts kept for other environments: a test file that sets its own environment between
+ * two that share one does not cost the next file a new host.
+ */
+const IDLE_HOSTS_KEPT = 2;
 
-/** The environment a host inherits; providers read it when they run. */
+/**
+ * The environment a host inherits (providers read it when they run): this process's, without the
+ * test runner's own variables, which Pulumi's host never has and vitest changes for every test
+ * file (VITEST_WORKER_ID).
+ */
+function hostEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("VITEST")));
+}
+
 function environmentKey(env: NodeJS.ProcessEnv): string {
   return JSON.stringify(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**
  * A host for the current environment, reused while the environment is unchanged. Call `release`
- * when the run is over; idle hosts of another environment are killed.
+ * when the run is over; idle hosts of other environments beyond the few most recent are killed.
  */
 export async function acquireDynamicProviderHost(): Promise<{
   host: DynamicProviderHost;
   release(): void;
 }> {
-  const key = environmentKey(process.env);
-  for (const stale of pool.filter((e) => e.key !== key && e.leases === 0)) {
+  const environment = hostEnvironment(process.env);
+  const key = environmentKey(environment);
+  const idleOthers = pool
+    .filter((e) => e.key !== key && e.leases === 0)
+    .sort((a, b) => b.lastUsed - a.lastUsed);
+  for (const stale of idleOthers.slice(IDLE_HOSTS_KEPT)) {
     pool.splice(pool.indexOf(stale), 1);
     void stale.host.then((h) => h.close()).catch(() => undefined);
   }
@@ -508,11 +591,12 @@ export async function acquireDynamicProviderHost(): Promise<{
     }
   }
   if (!entry) {
-    entry = { key, host: DynamicProviderHost.start({ ...process.env }), leases: 0 };
+    entry = { key, host: DynamicProviderHost.start(environment), leases: 0, lastUsed: 0 };
     pool.push(entry);
   }
   const current = entry;
   current.leases++;
+  current.lastUsed = ++uses;
   try {
     const host = await current.host;
     let released = false;

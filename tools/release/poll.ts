@@ -14,6 +14,21 @@ export const realClock: Clock = {
   now: () => Date.now(),
 };
 
+/**
+ * A clock whose waits pass at once: `sleep` moves `now` on by the time asked. For the offline
+ * rehearsal, whose emulated Heroku answers the next poll the same whatever the time, and for
+ * tests.
+ */
+export function virtualClock(start: number = Date.now()): Clock {
+  let now = start;
+  return {
+    now: () => now,
+    sleep: async (ms) => {
+      now += ms;
+    },
+  };
+}
+
 export interface PollOptions<T> {
   /** What is awaited, for messages: "release v42 of gyana-beta". */
   what: string;

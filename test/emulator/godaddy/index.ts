@@ -2,8 +2,8 @@
 // `sso-key` authentication, GoDaddy's error bodies (`{code, message, fields?}`), the 600 s TTL
 // minimum (422), the 2024 DNS API restriction (403 ACCESS_DENIED, on demand) and the
 // 60 requests/minute limit (429 with `retryAfterSec`), and a log of every request.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { listenAlone, listenShared } from "../listen";
 
 export interface EmulatedRecord {
   type: string;
@@ -49,6 +49,12 @@ export interface GoDaddyEmulatorOptions {
   zones?: Record<string, EmulatedRecord[]>;
   /** Requests per minute before 429; GoDaddy documents 60. */
   rateLimitPerMinute?: number;
+  /**
+   * Answer on this process's shared emulator URL when no other emulator holds it (else on a
+   * server of its own), so the emulated engine keeps one dynamic provider host
+   * (test/emulator/listen.ts).
+   */
+  shared?: boolean;
 }
 
 const MIN_TTL = 600;
@@ -192,7 +198,7 @@ export async function startGoDaddyEmulator(
     });
   }
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -215,12 +221,13 @@ export async function startGoDaddyEmulator(
       const status = handle(method, path, req.headers.authorization, body, res);
       requests.push({ method, path, status, body });
     });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  };
+  const listening =
+    (options.shared ? await listenShared("godaddy", listener) : undefined) ??
+    (await listenAlone(listener));
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     key,
     secret,
     zones,
@@ -235,11 +242,7 @@ export async function startGoDaddyEmulator(
     writes() {
       return requests.filter((r) => r.method !== "GET");
     },
-    close() {
-      return new Promise<void>((resolve, reject) =>
-        server.close((error) => (error ? reject(error) : resolve())),
-      );
-    },
+    close: () => listening.close(),
   };
 }
 

@@ -1,7 +1,6 @@
 // The emulator's lifecycle: options, the listening server, and the handle tests hold.
 import { randomUUID } from "node:crypto";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenAlone, listenShared, type Listener } from "../listen";
 import { Faults, RateLimiter, type Fault } from "./faults";
 import { createRequestHandler, type RecordedRequest } from "./handler";
 import { checkRouteKeys } from "./routes";
@@ -34,7 +33,16 @@ export interface HerokuEmulatorOptions {
   rateLimitRefillPerSecond?: number;
   /** Port to listen on (default 0, a free port). */
   port?: number;
+  /**
+   * Answer on this process's shared emulator URL, with its token, when no other emulator holds
+   * it (else on a server of its own): consecutive emulators keep one environment, so the
+   * emulated engine keeps one dynamic provider host (test/emulator/listen.ts).
+   */
+  shared?: boolean;
 }
+
+/** The token of every emulator on the shared server, for this process's life. */
+const SHARED_TOKEN = `HRKU-emulator-${randomUUID()}`;
 
 export interface HerokuEmulator {
   url: string;
@@ -53,7 +61,10 @@ export async function startHerokuEmulator(
   options: HerokuEmulatorOptions = {},
 ): Promise<HerokuEmulator> {
   checkRouteKeys();
-  const token = options.token ?? `HRKU-emulator-${randomUUID()}`;
+  if (options.shared && (options.token !== undefined || options.port !== undefined)) {
+    throw new Error("a shared Heroku emulator has the shared server's port and token");
+  }
+  const token = options.token ?? (options.shared ? SHARED_TOKEN : `HRKU-emulator-${randomUUID()}`);
   const pageSize = options.pageSize ?? 200;
   const pageCap = options.pageSize ?? 1000;
   const state = new EmulatorState({
@@ -83,16 +94,17 @@ export async function startHerokuEmulator(
     baseUrl: () => baseUrl,
   });
 
-  const server = http.createServer((req, res) => {
+  const listener: Listener = (req, res) => {
     handle(req, res).catch((err: unknown) => {
       violations.push(`emulator crashed: ${String(err)}`);
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
-  });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  const address = server.address() as AddressInfo;
-  baseUrl = `http://127.0.0.1:${address.port}`;
+  };
+  const listening =
+    (options.shared ? await listenShared("heroku", listener) : undefined) ??
+    (await listenAlone(listener, options.port));
+  baseUrl = listening.url;
 
   return {
     url: baseUrl,
@@ -115,11 +127,6 @@ export async function startHerokuEmulator(
       requests.length = 0;
     },
     violations,
-    close() {
-      return new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      });
-    },
+    close: () => listening.close(),
   };
 }
