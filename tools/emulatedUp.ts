@@ -36,6 +36,7 @@ import {
   acquireDynamicProviderHost,
   type DynamicProviderHost,
 } from "./engine/dynamicProviderHost";
+import { jsonValue } from "./engine/jsonValue";
 import {
   PROVIDER_KEY,
   changedKeys,
@@ -179,7 +180,7 @@ function toMockState(outputs: Props, secretKeys: string[]): Props {
 
 function cloneState(state: EngineState | undefined): EngineState {
   return state
-    ? (JSON.parse(JSON.stringify(state)) as EngineState)
+    ? (jsonValue(state) as EngineState)
     : { resources: {} as Record<string, StateResource> };
 }
 

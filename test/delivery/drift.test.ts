@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCommandLine, UsageError } from "../../tools/cli/command";
 import { DRIFT_COMMAND } from "../../tools/drift";
 import { checkDrift, missingCliMessage, previewArgs } from "../../tools/drift/check";
+import { npmScript } from "../support/npmScript";
 import {
   describeUrn,
   findDrift,
@@ -209,13 +210,8 @@ describe("checkDrift against a stand-in pulumi CLI", () => {
 });
 
 describe("npm run drift -- <stack>", () => {
-  const tsx = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
   const run = (args: string[], env: NodeJS.ProcessEnv) =>
-    spawnSync(process.execPath, [tsx, "tools/drift.ts", ...args], {
-      cwd: ROOT,
-      env,
-      encoding: "utf8",
-    });
+    spawnSync(...npmScript("drift", args), { cwd: ROOT, env, encoding: "utf8" });
 
   it("on a machine without the CLI, says so on stderr and exits 3", () => {
     // An empty PATH: no `pulumi` to find, as on this project's build machines. (Node itself is

@@ -2,10 +2,10 @@
 // called out, the plan can be read by a program, API detail only on request, help like the
 // other commands, and a second factor when Heroku asks for one.
 import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { HerokuClient, type HerokuApiError } from "../../providers/heroku/client";
 import { RELEASE_USAGE } from "../../tools/release/args";
+import { npmScript, ROOT } from "../support/npmScript";
 import { useReleaseWorld } from "./harness";
 
 const world = useReleaseWorld();
@@ -156,14 +156,12 @@ describe("a second factor", () => {
     // whatever the terminal shows is in `screen`. The code is typed only once the question is
     // on the screen, as a person would, so the terminal's echo setting at that moment decides.
     world.emu().state.promotionTwoFactorCodes = new Set(["482916"]);
-    const root = join(__dirname, "..", "..");
-    const command = [
-      join(root, "node_modules", ".bin", "tsx"),
-      "tools/release.ts",
+    const [node, args] = npmScript("release", [
       ...["--from", "staging", "--to", "prod", "--execute", "--yes"],
-    ].join(" ");
+    ]);
+    const command = [node, ...args].join(" ");
     const child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], {
-      cwd: root,
+      cwd: ROOT,
       env: { ...process.env, HEROKU_API_KEY: world.emu().token, HEROKU_API_URL: world.emu().url },
     });
     let screen = "";

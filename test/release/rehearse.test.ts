@@ -1,9 +1,9 @@
 // `npm run rehearse`: a release and its rollback rehearsed offline with the real commands, against
 // the Heroku emulator and a real PostgreSQL it starts itself.
 import { execFile } from "node:child_process";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { virtualClock } from "../../tools/release/poll";
+import { npmScript, ROOT } from "../support/npmScript";
 import { rehearse } from "../../tools/rehearse/run";
 
 async function rehearsal(failOnce?: string): Promise<{ passed: boolean; text: string }> {
@@ -59,17 +59,12 @@ describe.concurrent("the rehearsal", () => {
 
 describe.concurrent("npm run rehearse", () => {
   it("runs as documented and exits 0", async () => {
-    const root = join(__dirname, "..", "..");
     const env = { ...process.env };
     for (const key of Object.keys(env)) if (/^(HEROKU|DATABASE)_/.test(key)) delete env[key];
     const result = await new Promise<{ code: number; stdout: string; stderr: string }>(
       (resolve) => {
-        execFile(
-          process.execPath,
-          [join(root, "node_modules", "tsx", "dist", "cli.mjs"), "tools/rehearse.ts"],
-          { cwd: root, env },
-          (error, stdout, stderr) =>
-            resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+        execFile(...npmScript("rehearse"), { cwd: ROOT, env }, (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
         );
       },
     );

@@ -1,8 +1,8 @@
 // `npm run release` end to end, in-process, against the Heroku emulator: the gyana pipeline with
 // gyana-release (staging) and gyana-beta (production), and a second pipeline that must not mix.
 import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { npmScript, ROOT } from "../support/npmScript";
 import { useReleaseWorld } from "./harness";
 
 const world = useReleaseWorld();
@@ -45,15 +45,10 @@ describe("dry run", () => {
 
 describe("the entry point", () => {
   it("talks to the API at HEROKU_API_URL with HEROKU_API_KEY, as `npm run release` runs it", async () => {
-    const root = join(__dirname, "..", "..");
-    const child = spawn(
-      join(root, "node_modules", ".bin", "tsx"),
-      ["tools/release.ts", "--from", "staging", "--to", "prod"],
-      {
-        cwd: root,
-        env: { ...process.env, HEROKU_API_KEY: world.emu().token, HEROKU_API_URL: world.emu().url },
-      },
-    );
+    const child = spawn(...npmScript("release", ["--from", "staging", "--to", "prod"]), {
+      cwd: ROOT,
+      env: { ...process.env, HEROKU_API_KEY: world.emu().token, HEROKU_API_URL: world.emu().url },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

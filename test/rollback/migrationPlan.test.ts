@@ -1,6 +1,5 @@
 // The migration plan against a real PostgreSQL holding a real django_migrations table.
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Io } from "../../tools/release/cli";
 import { realClock } from "../../tools/release/poll";
@@ -8,6 +7,7 @@ import { databaseTarget } from "../../tools/rollback/database";
 import { loadMigrationTargets } from "../../tools/rollback/migrations";
 import { runRollback } from "../../tools/rollback/main";
 import { startPostgres, type PostgresServer } from "../support/postgres";
+import { npmScript, ROOT } from "../support/npmScript";
 import { CUTOFF, EXPECTED_PLAN, seedMigrations } from "./fixtures";
 
 let pg: PostgresServer;
@@ -188,14 +188,12 @@ describe("--since: the plan from a known cut-off, without Heroku", () => {
   });
 
   it("prints the plan as text through the real entry point, with no Heroku key set", () => {
-    const root = join(__dirname, "..", "..");
     const env: Record<string, string | undefined> = { ...process.env };
     delete env.HEROKU_API_KEY;
     delete env.HEROKU_API_URL;
     const result = spawnSync(
-      join(root, "node_modules", ".bin", "tsx"),
-      ["tools/rollback.ts", "--since", CUTOFF, "--database-url", pg.url],
-      { cwd: root, env, encoding: "utf8" },
+      ...npmScript("rollback", ["--since", CUTOFF, "--database-url", pg.url]),
+      { cwd: ROOT, env, encoding: "utf8" },
     );
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("cut-off:        2026-11-20T14:00:00Z (given with --since)");

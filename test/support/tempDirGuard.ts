@@ -3,9 +3,12 @@
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TEMPLATE_DIR_VARIABLE } from "./postgres";
 
-// tsx keeps its compile cache in the temporary directory; it is a cache, not a test's leftover.
-const CACHES = [/^tsx-\d+$/];
+// tsx keeps its compile cache in the temporary directory, and test/support/postgres.ts its one
+// initdb of the run: caches, not a test's leftovers.
+const POSTGRES_TEMPLATE = "postgres-template";
+const CACHES = [/^tsx-\d+$/, new RegExp(`^${POSTGRES_TEMPLATE}$`)];
 
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), "gyana-tests-"));
@@ -13,6 +16,7 @@ export default function setup(): () => void {
   // postgres as the `postgres` user inside it, and mkdtemp's 0700 locks that user out.
   chmodSync(dir, 0o711);
   process.env["TMPDIR"] = dir;
+  process.env[TEMPLATE_DIR_VARIABLE] = join(dir, POSTGRES_TEMPLATE);
   return () => {
     const left = readdirSync(dir).filter((name) => !CACHES.some((cache) => cache.test(name)));
     rmSync(dir, { recursive: true, force: true });

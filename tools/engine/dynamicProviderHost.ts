@@ -28,6 +28,7 @@ import type * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import type * as statusProto from "@pulumi/pulumi/proto/status_pb";
 import type * as structProto from "google-protobuf/google/protobuf/struct_pb";
 import type * as jspbTypes from "google-protobuf";
+import { jsonValue } from "./jsonValue";
 
 /** The engine's unknown sentinel (pulumi/pulumi sdk/go/common/resource/plugin/rpc.go). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -118,21 +119,6 @@ function toStruct(values: Props): structProto.Struct {
   return structpb.Struct.fromJavaScript(
     jsonValue(values) as Record<string, structProto.JavaScriptValue>,
   );
-}
-
-/**
- * What `JSON.parse(JSON.stringify(value))` gives for the engine's plain values (undefined keys
- * dropped, undefined in a list as null), without copying every provider's code through a string.
- */
-function jsonValue(value: unknown): unknown {
-  if (Array.isArray(value))
-    return value.map((item) => (item === undefined ? null : jsonValue(item)));
-  if (value === null || typeof value !== "object") return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (item !== undefined) out[key] = jsonValue(item);
-  }
-  return out;
 }
 
 function fromStruct(value: structProto.Struct | undefined): Props {
