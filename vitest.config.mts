@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import SlowFilesFirst from "./test/support/slowFilesFirst";
 
 export default defineConfig({
   test: {
@@ -19,6 +20,7 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism() - 1),
     // Provider progress and placeholder warnings are expected; show them only when a test fails.
     silent: "passed-only",
+    sequence: { sequencer: SlowFilesFirst },
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
