@@ -1,19 +1,13 @@
 // The emulated engine writes long strings (every resource's `__provider` code) as protobuf bytes
 // for speed (tools/engine/dynamicProviderHost.ts, withLongStringsAsBytes): what reaches Pulumi's
 // dynamic provider host must be byte for byte what google-protobuf's own writer produces.
-import * as path from "node:path";
 import type * as providerGrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import type * as structProto from "google-protobuf/google/protobuf/struct_pb";
 import type * as jspbTypes from "google-protobuf";
 import { describe, expect, it } from "vitest";
-import { withLongStringsAsBytes } from "../../tools/engine/dynamicProviderHost";
+import { fromPulumi, withLongStringsAsBytes } from "../../tools/engine/dynamicProviderHost";
 
-const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-function fromPulumi<T>(id: string): T {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(require.resolve(id, { paths: [PULUMI_DIR] })) as T;
-}
 const proto = fromPulumi<typeof providerProto>("@pulumi/pulumi/proto/provider_pb");
 const rpc = fromPulumi<typeof providerGrpc>("@pulumi/pulumi/proto/provider_grpc_pb");
 const structpb = fromPulumi<typeof structProto>("google-protobuf/google/protobuf/struct_pb");

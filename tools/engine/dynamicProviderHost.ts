@@ -41,9 +41,11 @@ export const HOST_SCRIPT = require.resolve("@pulumi/pulumi/cmd/dynamic-provider"
 /** The engine starts plugins in the project directory; `require` in providers resolves from it. */
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
-// The proto stubs require these by bare name from @pulumi/pulumi's directory: load the very same
-// copies (they are @pulumi/pulumi's dependencies, not ours).
-function fromPulumi<T>(id: string): T {
+/**
+ * A module as @pulumi/pulumi loads it. The proto stubs require these by bare name from
+ * @pulumi/pulumi's directory: load the very same copies (its dependencies, not ours).
+ */
+export function fromPulumi<T>(id: string): T {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(require.resolve(id, { paths: [PULUMI_DIR] })) as T;
 }
