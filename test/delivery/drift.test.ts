@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCommandLine, UsageError } from "../../tools/cli/command";
 import { DRIFT_COMMAND } from "../../tools/drift";
 import { checkDrift, missingCliMessage, previewArgs } from "../../tools/drift/check";
-import { npmScript } from "../support/npmScript";
+import { npmScript, ROOT } from "../support/npmScript";
 import {
   describeUrn,
   findDrift,
@@ -14,7 +14,6 @@ import {
   parsePreviewJson,
 } from "../../tools/drift/report";
 
-const ROOT = path.resolve(__dirname, "../..");
 const FIXTURES = path.join(__dirname, "fixtures");
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), "utf8");
 

@@ -19,10 +19,8 @@ export interface Listening {
 /** A server of the emulator's own on 127.0.0.1 (`port` 0: a free port). */
 export async function listenAlone(listener: Listener, port = 0): Promise<Listening> {
   const server = http.createServer(listener);
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url,
+    url: await listen(server, port),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
@@ -72,9 +70,14 @@ async function startSharedServer(): Promise<SharedServer> {
     res.writeHead(503, { "Content-Type": "application/json" });
     res.end(JSON.stringify({ id: "unavailable", message: "no emulator is attached" }));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  entry.url = await listen(server, 0);
   // The shared server lives as long as the worker process and never keeps it alive.
   server.unref();
-  entry.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return entry;
+}
+
+/** Listens on 127.0.0.1 (`port` 0: a free port) and gives the server's URL. */
+async function listen(server: http.Server, port: number): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }

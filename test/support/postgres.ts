@@ -75,7 +75,29 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
 
   let port = 0;
   let started = false;
-  let closeSession = async (): Promise<void> => undefined;
+  // One superuser session for every query (a new connection is a new server process: 10 ms each,
+  // which seeding a table row by row paid per row). Queries run one after another on it.
+  let session: Promise<Client> | undefined;
+  const connect = async (): Promise<Client> => {
+    const client = new Client({ host: "127.0.0.1", port, user: "postgres", database });
+    // The server stopping under an idle session is not an error of any test.
+    client.on("error", () => undefined);
+    await client.connect();
+    return client;
+  };
+  const query = async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) => {
+    session ??= connect().catch((error: unknown) => {
+      session = undefined;
+      throw error;
+    });
+    return (await (await session).query<R>(sql, params)).rows;
+  };
+  const closeSession = async (): Promise<void> => {
+    const open = session;
+    session = undefined;
+    const client = await open?.catch(() => undefined);
+    await client?.end().catch(() => undefined);
+  };
   const stop = async (): Promise<void> => {
     await closeSession();
     if (started) {
@@ -121,30 +143,6 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     await stop().catch(() => undefined);
     throw error;
   }
-
-  // One superuser session for every query (a new connection is a new server process: 10 ms each,
-  // which seeding a table row by row paid per row). Queries run one after another on it.
-  let session: Promise<Client> | undefined;
-  const connect = async (): Promise<Client> => {
-    const client = new Client({ host: "127.0.0.1", port, user: "postgres", database });
-    // The server stopping under an idle session is not an error of any test.
-    client.on("error", () => undefined);
-    await client.connect();
-    return client;
-  };
-  const query = async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) => {
-    session ??= connect().catch((error: unknown) => {
-      session = undefined;
-      throw error;
-    });
-    return (await (await session).query<R>(sql, params)).rows;
-  };
-  closeSession = async (): Promise<void> => {
-    const open = session;
-    session = undefined;
-    const client = await open?.catch(() => undefined);
-    await client?.end().catch(() => undefined);
-  };
 
   return {
     url: `postgres://postgres@127.0.0.1:${port}/${encodeURIComponent(database)}?sslmode=disable`,
