@@ -16,8 +16,8 @@
 // One host process serves every dynamic resource, as in the engine (they all share the default
 // `pulumi-nodejs` provider). Starting one costs over a second of CPU (it loads @pulumi/pulumi,
 // TypeScript and npm's arborist included), so a host is reused while the environment it inherited
-// (HEROKU_API_URL, credentials, poll intervals...) is unchanged, and a couple of idle hosts of
-// other environments are kept; hosts are killed beyond those, when
+// (HEROKU_API_URL, credentials, poll intervals...) is unchanged, and the few most recently used
+// idle hosts of other environments are kept (hostPool.ts); hosts are killed beyond those, when
 // `shutdownDynamicProviderHosts` is called, when this process exits, and (through a closed stdin)
 // when this process dies.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -29,6 +29,7 @@ import type * as statusProto from "@pulumi/pulumi/proto/status_pb";
 import type * as structProto from "google-protobuf/google/protobuf/struct_pb";
 import type * as jspbTypes from "google-protobuf";
 import { jsonValue } from "./jsonValue";
+import { HostPool, type HostLease } from "./hostPool";
 
 /** The engine's unknown sentinel (pulumi/pulumi sdk/go/common/resource/plugin/rpc.go). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -525,87 +526,24 @@ process.once("exit", () => {
   for (const child of live) child.kill();
 });
 
-interface PoolEntry {
-  key: string;
-  host: Promise<DynamicProviderHost>;
-  leases: number;
-  lastUsed: number;
-}
-
-const pool: PoolEntry[] = [];
-let uses = 0;
 /**
- * Idle hosts kept for other environments: a test file that sets its own environment between
- * two that share one does not cost the next file a new host.
+ * Idle hosts kept for other environments: a test file that sets its own environment (a shorter
+ * deadline, no credentials) between two that share one does not cost the next file a new host.
  */
-const IDLE_HOSTS_KEPT = 2;
+const IDLE_HOSTS_KEPT = 3;
+
+const hosts = new HostPool((env) => DynamicProviderHost.start(env), IDLE_HOSTS_KEPT);
 
 /**
- * The environment a host inherits (providers read it when they run): this process's, without the
- * test runner's own variables, which Pulumi's host never has and vitest changes for every test
- * file (VITEST_WORKER_ID).
+ * A host for the current environment, reused while the environment is unchanged (hostPool.ts).
+ * Call `release` when the run is over.
  */
-function hostEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("VITEST")));
+export function acquireDynamicProviderHost(): Promise<HostLease<DynamicProviderHost>> {
+  return hosts.acquire(process.env);
 }
 
-function environmentKey(env: NodeJS.ProcessEnv): string {
-  return JSON.stringify(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/**
- * A host for the current environment, reused while the environment is unchanged. Call `release`
- * when the run is over; idle hosts of other environments beyond the few most recent are killed.
- */
-export async function acquireDynamicProviderHost(): Promise<{
-  host: DynamicProviderHost;
-  release(): void;
-}> {
-  const environment = hostEnvironment(process.env);
-  const key = environmentKey(environment);
-  const idleOthers = pool
-    .filter((e) => e.key !== key && e.leases === 0)
-    .sort((a, b) => b.lastUsed - a.lastUsed);
-  for (const stale of idleOthers.slice(IDLE_HOSTS_KEPT)) {
-    pool.splice(pool.indexOf(stale), 1);
-    void stale.host.then((h) => h.close()).catch(() => undefined);
-  }
-  let entry = pool.find((e) => e.key === key);
-  if (entry) {
-    const existing = await entry.host.catch(() => undefined);
-    if (!existing?.alive) {
-      pool.splice(pool.indexOf(entry), 1);
-      entry = undefined;
-    }
-  }
-  if (!entry) {
-    entry = { key, host: DynamicProviderHost.start(environment), leases: 0, lastUsed: 0 };
-    pool.push(entry);
-  }
-  const current = entry;
-  current.leases++;
-  current.lastUsed = ++uses;
-  try {
-    const host = await current.host;
-    let released = false;
-    return {
-      host,
-      release: () => {
-        if (released) return;
-        released = true;
-        current.leases--;
-      },
-    };
-  } catch (error) {
-    current.leases--;
-    pool.splice(pool.indexOf(current), 1);
-    throw error;
-  }
-}
-
-/** Kills every host this process started (tests call it in `afterAll`; exit does it anyway). */
+/** Kills every host this process started (exit does it anyway). */
 export async function shutdownDynamicProviderHosts(): Promise<void> {
-  const entries = pool.splice(0, pool.length);
-  await Promise.all(entries.map((e) => e.host.then((h) => h.close()).catch(() => undefined)));
+  await hosts.shutdown();
   for (const child of live) child.kill();
 }
