@@ -11,7 +11,7 @@ import { addonPlanDifference, adoptionRefusal } from "./adoption";
 import { planChangeNotice, planChangeRefusal } from "./addonPlans";
 import { herokuClientFromEnv, isApiError, type HerokuClient } from "./client";
 import {
-  Failures,
+  newFailures,
   UNKNOWN,
   isUnknown,
   assertSameApp,
@@ -187,7 +187,7 @@ async function oneCreatePerApp<T>(app: string, request: () => Promise<T>): Promi
 
 export const addonProvider: pulumi.dynamic.ResourceProvider<AddonInputs, AddonOutputs> = {
   async check(olds, news) {
-    const failures = new Failures();
+    const failures = newFailures();
     failures.identity(news, "app", ["appName", "uuid"]);
     failures.string(news, "plan", {
       pattern: /^[a-z0-9][a-z0-9-]*:[A-Za-z0-9_.-]+$/,

@@ -19,7 +19,7 @@ import {
 } from "./adoption";
 import { herokuClientFromEnv, isApiError } from "./client";
 import {
-  Failures,
+  newFailures,
   isUnknown,
   diffDeclared,
   found,
@@ -135,7 +135,7 @@ function takenMessage(name: string): string {
 
 export const appProvider: pulumi.dynamic.ResourceProvider<AppInputs, AppOutputs> = {
   async check(_olds, news) {
-    const failures = new Failures();
+    const failures = newFailures();
     failures.string(news, "name", {
       pattern: NAME_PATTERN,
       rule: "must be 3-30 characters of a-z, 0-9 and -, start with a letter and not end with -",

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { herokuClientFromEnv, isApiError } from "./client";
 import {
-  Failures,
+  newFailures,
   changedFields,
   deleteIgnoringNotFound,
   found,
@@ -86,7 +86,7 @@ export const appWebhookProvider: pulumi.dynamic.ResourceProvider<
   AppWebhookOutputs
 > = {
   async check(_olds, news) {
-    const failures = new Failures();
+    const failures = newFailures();
     failures.identity(news, "app", ["appName", "uuid"]);
     if (!Array.isArray(news.include) || news.include.length === 0) {
       failures.add("include", "`include` must list at least one entity, e.g. api:release");

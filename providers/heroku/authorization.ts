@@ -20,7 +20,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { OAuthAuthorization } from "@heroku-cli/schema";
 import { herokuClientFromEnv } from "./client";
 import {
-  Failures,
+  newFailures,
   isUnknown,
   deleteIgnoringNotFound,
   diffDeclared,
@@ -81,7 +81,7 @@ export const authorizationProvider: pulumi.dynamic.ResourceProvider<
   AuthorizationOutputs
 > = {
   async check(_olds, news) {
-    const failures = new Failures();
+    const failures = newFailures();
     failures.string(news, "description");
     const scope = news.scope ?? DEFAULT_AUTHORIZATION_SCOPE;
     if (isUnknown(scope)) {

@@ -11,7 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { herokuClientFromEnv } from "./client";
 import {
-  Failures,
+  newFailures,
   isUnknown,
   appIdOf,
   assertSameApp,
@@ -59,7 +59,7 @@ export const buildpacksProvider: pulumi.dynamic.ResourceProvider<
   BuildpacksOutputs
 > = {
   async check(_olds, news) {
-    const failures = new Failures();
+    const failures = newFailures();
     failures.identity(news, "app", ["appName", "uuid"]);
     const list = news.buildpacks as unknown;
     if (isUnknown(list)) return failures.result(news);

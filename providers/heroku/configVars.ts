@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConfigVars as HerokuConfigVars } from "@heroku-cli/schema";
 import { herokuClientFromEnv } from "./client";
 import {
-  Failures,
+  newFailures,
   isUnknown,
   appIdOf,
   assertSameApp,
@@ -97,7 +97,7 @@ export const configVarsProvider: pulumi.dynamic.ResourceProvider<
   ConfigVarsOutputs
 > = {
   async check(_olds, news) {
-    const failures = new Failures();
+    const failures = newFailures();
     failures.identity(news, "app", ["appName", "uuid"]);
     failures.stringMap(news, "vars", KEY, "must match ^\\w+$ (letters, digits, _)");
     failures.stringMap(news, "sensitiveVars", KEY, "must match ^\\w+$ (letters, digits, _)");

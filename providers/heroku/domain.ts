@@ -11,7 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { herokuClientFromEnv, isApiError, type HerokuClient } from "./client";
 import {
-  Failures,
+  newFailures,
   assertSameApp,
   deleteIgnoringNotFound,
   diffDeclared,
@@ -104,7 +104,7 @@ async function withDnsTarget(
 
 export const domainProvider: pulumi.dynamic.ResourceProvider<DomainInputs, DomainOutputs> = {
   async check(_olds, news) {
-    const failures = new Failures();
+    const failures = newFailures();
     failures.identity(news, "app", ["appName", "uuid"]);
     const inputs: DomainInputs = {
       ...news,

@@ -24,7 +24,7 @@ import { tierOf, tierProblems } from "../../config/dynoTiers";
 import { adoptionRefusal, formationDifferences } from "./adoption";
 import { herokuClientFromEnv, isApiError, isNotFound, type HerokuClient } from "./client";
 import {
-  Failures,
+  newFailures,
   isUnknown,
   appIdOf,
   assertSameApp,
@@ -160,7 +160,7 @@ async function tierRefusal(
 export const formationProvider: pulumi.dynamic.ResourceProvider<FormationInputs, FormationOutputs> =
   {
     async check(_olds, news) {
-      const failures = new Failures();
+      const failures = newFailures();
       failures.identity(news, "app", ["appName", "uuid"]);
       const adopt = news.adopt as unknown;
       if (adopt !== undefined && typeof adopt !== "boolean" && !isUnknown(adopt)) {

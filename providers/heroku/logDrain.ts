@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { herokuClientFromEnv, isApiError } from "./client";
 import {
-  Failures,
+  newFailures,
   deleteIgnoringNotFound,
   found,
   diffDeclared,
@@ -43,7 +43,7 @@ function outputsFrom(drain: DrainBody, app: string): LogDrainOutputs {
 
 export const logDrainProvider: pulumi.dynamic.ResourceProvider<LogDrainInputs, LogDrainOutputs> = {
   async check(_olds, news) {
-    const failures = new Failures();
+    const failures = newFailures();
     failures.identity(news, "app", ["appName", "uuid"]);
     // The URL carries an API key: the message must not echo it.
     if (typeof news.url !== "string" || !URL_PATTERN.test(news.url)) {

@@ -12,7 +12,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { herokuClientFromEnv, type HerokuClient } from "./client";
 import {
-  Failures,
+  newFailures,
   deleteIgnoringNotFound,
   found,
   diffDeclared,
@@ -87,7 +87,7 @@ async function ownerOf(
 
 export const pipelineProvider: pulumi.dynamic.ResourceProvider<PipelineInputs, PipelineOutputs> = {
   async check(_olds, news) {
-    const failures = new Failures();
+    const failures = newFailures();
     failures.string(news, "name", {
       pattern: NAME_PATTERN,
       rule: "must be 3-30 characters of a-z, 0-9 and -, starting with a letter",

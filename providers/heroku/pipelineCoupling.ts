@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { herokuClientFromEnv, isApiError } from "./client";
 import { ambiguousPipeline, pipelinesNamed } from "./pipeline";
 import {
-  Failures,
+  newFailures,
   deleteIgnoringNotFound,
   found,
   gone,
@@ -74,7 +74,7 @@ export const pipelineCouplingProvider: pulumi.dynamic.ResourceProvider<
   PipelineCouplingOutputs
 > = {
   async check(_olds, news) {
-    const failures = new Failures();
+    const failures = newFailures();
     failures.identity(news, "app", ["appName", "uuid"]);
     failures.identity(news, "pipeline", ["pipelineName", "uuid"]);
     if (!STAGES.includes(news.stage)) {

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { herokuClientFromEnv } from "./client";
 import {
-  Failures,
+  newFailures,
   assertSameApp,
   deleteIgnoringNotFound,
   diffDeclared,
@@ -91,7 +91,7 @@ export const sniEndpointProvider: pulumi.dynamic.ResourceProvider<
   SniEndpointOutputs
 > = {
   async check(_olds, news) {
-    const failures = new Failures();
+    const failures = newFailures();
     failures.identity(news, "app", ["appName", "uuid"]);
     failures.optionalIdentity(news, "adopt", ["sniEndpointName", "uuid"]);
     // Shape only, and never echo the values: the config loader checks the certificate itself.

@@ -19,6 +19,8 @@ import {
   SniEndpoint,
 } from "../../providers/heroku";
 import { DnsRecord } from "../../providers/godaddy/dnsRecord";
+import { herokuClientClasses } from "../../providers/heroku/client";
+import { inputChecks } from "../../providers/heroku/providerKit";
 import { ProviderCallError } from "../../tools/engine/dynamicProviderHost";
 import { declareAndLoad, throughHost, type SerializedResource } from "../support/hostedProvider";
 
@@ -139,6 +141,29 @@ describe("every serialized Heroku and GoDaddy provider", () => {
     );
     expect(requires.filter((r) => r !== "@pulumi/pulumi")).toEqual([]);
   });
+});
+
+// Pulumi's serializer walks every value a provider captures, in each provider: code all Heroku
+// providers share is made by functions that capture nothing, so that it is one value to walk.
+describe("the code every Heroku provider shares", () => {
+  it.each([
+    ["herokuClientClasses", herokuClientClasses],
+    ["inputChecks", inputChecks],
+  ] as const)("%s refers to nothing outside itself: one function", async (name, make) => {
+    const { text } = await pulumi.runtime.serializeFunction(make);
+    expect(text.match(/^(function|var) \S+/gm)).toEqual([`function __${name}()`]);
+  });
+
+  it.each(CORE)(
+    "%s provider carries the client and the checks once, as those functions",
+    (name) => {
+      const text = loaded.get(name)!.serialized;
+      for (const shared of ["herokuClientClasses", "inputChecks"]) {
+        expect(text.match(new RegExp(`^function __${shared}\\(`, "gm"))).toHaveLength(1);
+      }
+      expect(text.match(/^\s*class HerokuClient \{/gm)).toHaveLength(1);
+    },
+  );
 });
 
 describe("serialized core Heroku providers", () => {
