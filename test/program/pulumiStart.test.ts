@@ -1,7 +1,8 @@
 // How `pulumi preview` and `pulumi up` start the program: Pulumi's Node.js host compiles index.ts
 // with ts-node, type-checking first unless the tsconfig named in Pulumi.yaml has `noCheck`
 // (@pulumi/pulumi cmd/run/run.js). Type checking belongs to `npm run lint`; a preview should not
-// pay for it on every run. The last test starts the program through Pulumi's own cmd/run.
+// pay for it on every run. The last two tests start the program through Pulumi's own cmd/run and
+// run a provider as that start serialized it in Pulumi's dynamic provider host.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -10,6 +11,9 @@ import { describe, expect, it } from "vitest";
 import { readProjectRuntime, runAsPulumiHost } from "../../tools/pulumiHost";
 import { planMocks } from "../../tools/runStack";
 import { readStackFile } from "../../tools/stackFile";
+import type { RegisteredResource } from "../../tools/mockRuntime";
+import { startE2eEnvironment } from "../../tools/e2e/run";
+import { throughHost } from "../support/hostedProvider";
 import { runTestStack, testSecrets } from "../support/stack";
 
 const ROOT = join(__dirname, "..", "..");
@@ -32,6 +36,9 @@ function lintCompilerOptions(): ts.CompilerOptions {
 }
 
 describe("the program start of pulumi preview and up", () => {
+  // What Pulumi's own start registered (the next-to-last test), for the last.
+  let started: RegisteredResource[] = [];
+
   it("Pulumi.yaml names a tsconfig with noCheck, so the host registers ts-node transpile-only", () => {
     const runtime = readProjectRuntime();
     expect(runtime.typescript).toBe(true);
@@ -85,6 +92,7 @@ describe("the program start of pulumi preview and up", () => {
     expect(hosted.code).toBe(0);
     expect(hosted.logs.filter((log) => log.severity >= 3)).toEqual([]);
     const [root, ...declared] = hosted.resources;
+    started = declared;
     expect(root).toMatchObject({ type: "pulumi:pulumi:Stack", name: "gyana-prod" });
     const plan = await runTestStack("prod", { secrets });
     const names = (resources: { type: string; name: string }[]) =>
@@ -101,4 +109,27 @@ describe("the program start of pulumi preview and up", () => {
     expect(oversized).toEqual([]);
     // A separate Node process that loads Pulumi and compiles the program: give a busy machine time.
   }, 180_000);
+
+  it("a provider as that start serialized it (ts-node's output, not vitest's) runs in Pulumi's host", async () => {
+    const app = started.find((r) => r.type === "pulumi-nodejs:dynamic/heroku:App");
+    expect(app).toBeDefined();
+    expect(String(app!.inputs["__provider"])).not.toContain("__vite_ssr");
+    const provider = throughHost({ resource: app!, serialized: String(app!.inputs["__provider"]) });
+    const emulators = await startE2eEnvironment();
+    try {
+      // The check helpers (inputChecks) and the client's classes (herokuClientClasses) at work.
+      const checked = await provider.check({}, { name: "Not-An-App", region: "eu" });
+      expect(checked.failures.map((f) => f.property)).toEqual(["name"]);
+      const live = emulators.heroku.state.createApp({ name: "gyana-start", region: "eu" });
+      const read = await provider.read(live.id, { name: "gyana-start", region: "eu" });
+      expect(read.props).toMatchObject({ name: "gyana-start", appId: live.id, region: "eu" });
+      const missing = await provider.read("01234567-89ab-cdef-0123-456789abcdef", {
+        name: "gyana-gone",
+        region: "eu",
+      });
+      expect(missing.id).toBe("");
+    } finally {
+      await emulators.close();
+    }
+  });
 });

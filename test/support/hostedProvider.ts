@@ -89,7 +89,9 @@ export interface ThroughHost {
   delete(id: string, props: Record<string, unknown>): Promise<void>;
 }
 
-export function throughHost(loaded: SerializedResource): ThroughHost {
+export function throughHost(
+  loaded: Pick<SerializedResource, "serialized"> & { resource: { urn: string } },
+): ThroughHost {
   const { urn } = loaded.resource;
   const withProvider = (values: Record<string, unknown>) => ({
     ...values,
