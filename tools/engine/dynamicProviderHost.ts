@@ -29,7 +29,7 @@ import type * as statusProto from "@pulumi/pulumi/proto/status_pb";
 import type * as structProto from "google-protobuf/google/protobuf/struct_pb";
 import type * as jspbTypes from "google-protobuf";
 import { jsonValue } from "./jsonValue";
-import { HostPool, type HostLease } from "./hostPool";
+import { HostPool, type PooledLease } from "./hostPool";
 
 /** The engine's unknown sentinel (pulumi/pulumi sdk/go/common/resource/plugin/rpc.go). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -538,7 +538,7 @@ const hosts = new HostPool((env) => DynamicProviderHost.start(env), IDLE_HOSTS_K
  * A host for the current environment, reused while the environment is unchanged (hostPool.ts).
  * Call `release` when the run is over.
  */
-export function acquireDynamicProviderHost(): Promise<HostLease<DynamicProviderHost>> {
+export function acquireDynamicProviderHost(): Promise<PooledLease<DynamicProviderHost>> {
   return hosts.acquire(process.env);
 }
 

@@ -10,7 +10,7 @@ export interface PooledHost {
   close(): void;
 }
 
-export interface HostLease<H> {
+export interface PooledLease<H> {
   host: H;
   /** Ends this use; the host stays for the next caller in the same environment. */
   release(): void;
@@ -49,7 +49,7 @@ export class HostPool<H extends PooledHost> {
   ) {}
 
   /** A host for `env`, reused while its environment is unchanged. */
-  async acquire(env: NodeJS.ProcessEnv): Promise<HostLease<H>> {
+  async acquire(env: NodeJS.ProcessEnv): Promise<PooledLease<H>> {
     const environment = hostEnvironment(env);
     const key = environmentKey(environment);
     this.closeIdleBeyondKept(key);
