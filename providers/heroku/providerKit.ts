@@ -133,7 +133,7 @@ export function inputChecks() {
     return typeof value === "string" && shapes.some((shape) => HEROKU_SHAPES[shape].test(value));
   }
 
-  const SHAPE_RULES: Record<keyof typeof HEROKU_SHAPES, string> = {
+  const SHAPE_RULES: Record<HerokuShape, string> = {
     uuid: "a Heroku id (uuid)",
     appName: "an app name (3-30 of a-z, 0-9, -, starting with a letter)",
     addonName: "an add-on name (a letter, then letters, digits, _ and -)",
