@@ -9,12 +9,13 @@
 // differs from the stack config (a database plan, dyno sizes), adopting refuses and writes
 // nothing at all, rather than changing production as a side effect of the takeover.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EmulatedUpError, type UpResult } from "../../tools/emulatedUp";
+import type { UpResult } from "../../tools/emulatedUp";
 import { testSecrets } from "../support/stack";
 import {
   APP_PROCESS_TYPES,
   allowSeveralUps,
   changes,
+  failedUp,
   writesOf,
   startE2eEnvironment,
   up,
@@ -515,17 +516,17 @@ describe("adopting production whose live settings differ from the stack config",
     heroku.resetCounts();
     godaddy.requests.length = 0;
 
-    const failed = await up("prod", undefined, {
-      overrides: {
-        "gyana:imports": JSON.stringify(
-          imports({ postgres: "postgresql-curly-12345", redis: "redis-flat-67890" }),
-        ),
-      },
-      secrets,
-    }).catch((e: unknown) => e);
-
-    expect(failed).toBeInstanceOf(EmulatedUpError);
-    const message = (failed as EmulatedUpError).message;
+    const failed = await failedUp(
+      up("prod", undefined, {
+        overrides: {
+          "gyana:imports": JSON.stringify(
+            imports({ postgres: "postgresql-curly-12345", redis: "redis-flat-67890" }),
+          ),
+        },
+        secrets,
+      }),
+    );
+    const message = failed.message;
     expect(message).toContain("refusing to adopt Heroku app `gyana-beta`");
     expect(message).toContain(
       "- add-on `postgresql-curly-12345` plan: live `heroku-postgresql:standard-2`, declared `heroku-postgresql:standard-0`",
@@ -550,7 +551,7 @@ describe("adopting production whose live settings differ from the stack config",
       }),
     ).toBe(before);
     // And no Heroku or GoDaddy resource got into the (checkpointed) state.
-    const { state } = failed as EmulatedUpError;
+    const { state } = failed;
     expect(
       Object.values(state.resources).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")),
     ).toEqual([]);

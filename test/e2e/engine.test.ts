@@ -6,13 +6,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  EmulatedUpError,
-  emulatedDestroy,
-  emulatedUp,
-  type EngineState,
-} from "../../tools/emulatedUp";
+import { emulatedDestroy, emulatedUp, type EngineState } from "../../tools/emulatedUp";
 import { FileThing, readCloud } from "./fixtures/fileThing";
+import { failedUp } from "./harness";
 
 interface Decl {
   name: string;
@@ -258,18 +254,10 @@ describe("emulated engine", () => {
 describe("emulated engine: failed creates and updates (provider_plugin.go parseError)", () => {
   const thingOf = (state: EngineState) =>
     Object.values(state.resources).find((r) => r.type.endsWith(":FileThing"));
-  const failed = async (run: Promise<unknown>) => {
-    const error = await run.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(EmulatedUpError);
-    return error as EmulatedUpError;
-  };
 
   it("a refused create saves nothing and shows the provider's message", async () => {
     const store = tmpStore();
-    const error = await failed(up(store, [{ name: "a", key: "k", value: "1", fail: "refuse" }]));
+    const error = await failedUp(up(store, [{ name: "a", key: "k", value: "1", fail: "refuse" }]));
     expect(error.message).toMatch(/create of t1 refused/);
     expect(thingOf(error.state)).toBeUndefined();
     const next = await up(store, [{ name: "a", key: "k", value: "1" }], error.state);
@@ -278,7 +266,7 @@ describe("emulated engine: failed creates and updates (provider_plugin.go parseE
 
   it("a partial create is saved with its id and init errors; the next up updates it, changed or not", async () => {
     const store = tmpStore();
-    const error = await failed(up(store, [{ name: "a", key: "k", value: "1", fail: "partial" }]));
+    const error = await failedUp(up(store, [{ name: "a", key: "k", value: "1", fail: "partial" }]));
     // The engine shows the reasons only (InitError), not the error's message.
     expect(error.message).toContain("1 error occurred:\n\t* create of t1 half done");
     expect(error.message).not.toContain("refused");
@@ -296,7 +284,7 @@ describe("emulated engine: failed creates and updates (provider_plugin.go parseE
 
   it("a partial create whose properties lack __provider leaves a resource refresh and destroy cannot load", async () => {
     const store = tmpStore();
-    const error = await failed(
+    const error = await failedUp(
       up(store, [{ name: "a", key: "k", value: "1", fail: "partialWithoutProvider" }]),
     );
     expect(thingOf(error.state)?.outputs["__provider"]).toBeUndefined();
@@ -307,13 +295,13 @@ describe("emulated engine: failed creates and updates (provider_plugin.go parseE
   it("a refused update keeps the old state; a partial one saves the error's properties", async () => {
     const store = tmpStore();
     const first = await up(store, [{ name: "a", key: "k", value: "1" }]);
-    const refused = await failed(
+    const refused = await failedUp(
       up(store, [{ name: "a", key: "k", value: "2", fail: "refuse" }], first.state),
     );
     expect(refused.message).toMatch(/update of t1 refused/);
     expect(thingOf(refused.state)).toEqual(thingOf(first.state));
 
-    const partial = await failed(
+    const partial = await failedUp(
       up(store, [{ name: "a", key: "k", value: "2", fail: "partial" }], first.state),
     );
     expect(thingOf(partial.state)).toMatchObject({
