@@ -16,8 +16,23 @@ export interface Listening {
   close(): Promise<void>;
 }
 
+/**
+ * Where an emulator of `kind` listens: with `shared`, this process's shared server when no other
+ * emulator holds it; otherwise (or while it is held) a server of its own on `port` (0: a free one).
+ */
+export async function listenEmulator(
+  kind: string,
+  listener: Listener,
+  options: { shared?: boolean; port?: number } = {},
+): Promise<Listening> {
+  return (
+    (options.shared ? await listenShared(kind, listener) : undefined) ??
+    (await listenAlone(listener, options.port))
+  );
+}
+
 /** A server of the emulator's own on 127.0.0.1 (`port` 0: a free port). */
-export async function listenAlone(listener: Listener, port = 0): Promise<Listening> {
+async function listenAlone(listener: Listener, port = 0): Promise<Listening> {
   const server = http.createServer(listener);
   return {
     url: await listen(server, port),
@@ -41,10 +56,7 @@ const shared = new Map<string, Promise<SharedServer>>();
  * holds it (the caller then listens alone). Requests that arrive with nothing attached (a client
  * of an emulator already closed) get 503, so they never reach the next emulator's state.
  */
-export async function listenShared(
-  kind: string,
-  listener: Listener,
-): Promise<Listening | undefined> {
+async function listenShared(kind: string, listener: Listener): Promise<Listening | undefined> {
   let starting = shared.get(kind);
   if (!starting) {
     starting = startSharedServer();

@@ -3,7 +3,7 @@
 // minimum (422), the 2024 DNS API restriction (403 ACCESS_DENIED, on demand) and the
 // 60 requests/minute limit (429 with `retryAfterSec`), and a log of every request.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { listenAlone, listenShared } from "../listen";
+import { listenEmulator } from "../listen";
 
 export interface EmulatedRecord {
   type: string;
@@ -222,9 +222,7 @@ export async function startGoDaddyEmulator(
       requests.push({ method, path, status, body });
     });
   };
-  const listening =
-    (options.shared ? await listenShared("godaddy", listener) : undefined) ??
-    (await listenAlone(listener));
+  const listening = await listenEmulator("godaddy", listener, { shared: options.shared });
 
   return {
     url: listening.url,

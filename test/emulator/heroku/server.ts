@@ -1,6 +1,6 @@
 // The emulator's lifecycle: options, the listening server, and the handle tests hold.
 import { randomUUID } from "node:crypto";
-import { listenAlone, listenShared, type Listener } from "../listen";
+import { listenEmulator, type Listener } from "../listen";
 import { Faults, RateLimiter, type Fault } from "./faults";
 import { createRequestHandler, type RecordedRequest } from "./handler";
 import { checkRouteKeys } from "./routes";
@@ -101,9 +101,7 @@ export async function startHerokuEmulator(
       res.end();
     });
   };
-  const listening =
-    (options.shared ? await listenShared("heroku", listener) : undefined) ??
-    (await listenAlone(listener, options.port));
+  const listening = await listenEmulator("heroku", listener, options);
   baseUrl = listening.url;
 
   return {
