@@ -7,7 +7,6 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BENCH_COMMAND, benchMain } from "../../tools/bench";
-import { npmScriptNodeArgs } from "../../tools/bench/figures";
 import { executeCommand, type CommandIo } from "../../tools/cli/command";
 import { DRIFT_COMMAND, driftMain } from "../../tools/drift";
 import { E2E_COMMAND, e2eMain } from "../../tools/e2e";
@@ -15,8 +14,8 @@ import { PLAN_COMMAND, planMain } from "../../tools/plan";
 import { REHEARSE_COMMAND, rehearseMain } from "../../tools/rehearse";
 import { runRelease } from "../../tools/release/main";
 import { runRollback } from "../../tools/rollback/main";
+import { npmScript, ROOT } from "../support/npmScript";
 
-const root = join(__dirname, "..", "..");
 const HEAVY_MODULE_REPORTER = join(__dirname, "..", "support", "reportHeavyModules.cjs");
 
 interface Ran {
@@ -30,16 +29,12 @@ function run(command: string, args: string[], nodeArgs: string[] = []): Promise<
   for (const key of Object.keys(env)) {
     if (/^(HEROKU|GODADDY|GOOGLE|PULUMI)_/.test(key)) delete env[key];
   }
+  // The npm script's own command line (`npm run <command>` without npm's start-up).
+  const [node, argv] = npmScript(command, args, nodeArgs);
   return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      // The npm script's own command line (`npm run <command>` without npm's start-up).
-      [...nodeArgs, ...npmScriptNodeArgs(root, command), ...args],
-      { cwd: root, env },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-      },
-    );
+    execFile(node, argv, { cwd: ROOT, env }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+    });
   });
 }
 

@@ -6,7 +6,14 @@ import { npmScriptNodeArgs } from "../../tools/bench/figures";
 
 export const ROOT = join(__dirname, "..", "..");
 
-/** The executable and arguments of `npm run <script> -- <args>`, to spawn from ROOT. */
-export function npmScript(script: string, args: string[] = []): [string, string[]] {
-  return [process.execPath, [...npmScriptNodeArgs(ROOT, script), ...args]];
+/**
+ * The executable and arguments of `npm run <script> -- <args>`, to spawn from ROOT; `nodeArgs`
+ * (e.g. `--require <file>`) go to Node before the script's own.
+ */
+export function npmScript(
+  script: string,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): [string, string[]] {
+  return [process.execPath, [...nodeArgs, ...npmScriptNodeArgs(ROOT, script), ...args]];
 }
